@@ -1,0 +1,310 @@
+// Package config reads cryptopos's TOML configuration. It decodes the
+// sections every terminal has ([shop], [journal], [poll], [log]) and keeps the
+// provider sections raw for the provider's own package to decode, then
+// refuses any key nobody decoded, naming it.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/shopspring/decimal"
+
+	"cryptopos/pos"
+)
+
+// File is the configuration common to every provider.
+type File struct {
+	// Provider names the payment provider: "cryptomus".
+	Provider string `toml:"provider"`
+	Shop     Shop   `toml:"shop"`
+	Journal  struct {
+		// Path of the SQLite journal; default: the user's data directory.
+		Path string `toml:"path"`
+	} `toml:"journal"`
+	Poll struct {
+		// Interval between status checks of the invoice on screen.
+		Interval time.Duration `toml:"interval"`
+	} `toml:"poll"`
+	Log struct {
+		// Path of the log file; default: beside the journal. Logs never go
+		// to the screen.
+		Path string `toml:"path"`
+		// Level is debug, info, warn or error.
+		Level string `toml:"level"`
+	} `toml:"log"`
+}
+
+// Shop is the [shop] section.
+type Shop struct {
+	Name       string  `toml:"name"`
+	Currency   string  `toml:"currency"`
+	MaxAmount  Decimal `toml:"max_amount"`
+	TerminalID string  `toml:"terminal_id"`
+}
+
+// Defaults for keys the file leaves out.
+const (
+	DefaultPollInterval = 3 * time.Second
+	DefaultMaxAmount    = "10000"
+	DefaultTerminalID   = "pos"
+	DefaultShopName     = "My shop"
+	DefaultLogLevel     = "info"
+)
+
+// Config is a loaded configuration file.
+type Config struct {
+	File
+	// Path is where the file was read from.
+	Path string
+
+	md   toml.MetaData
+	raw  map[string]toml.Primitive
+	used map[string]bool // top-level keys someone decoded
+}
+
+var terminalIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+
+// Load reads and checks the file at path. Provider sections are decoded
+// later with Section; call Unknown once every section is decoded.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("no config file at %s", path)
+		}
+		return nil, fmt.Errorf("cannot read the config file: %w", err)
+	}
+	return Parse(path, string(data))
+}
+
+// Parse reads a configuration from text; path is used in messages.
+func Parse(path, text string) (*Config, error) {
+	c := &Config{Path: path, raw: map[string]toml.Primitive{}, used: map[string]bool{}}
+	md, err := toml.Decode(text, &c.raw)
+	if err != nil {
+		var perr toml.ParseError
+		if errors.As(err, &perr) {
+			return nil, fmt.Errorf("%s line %d: %s", path, perr.Position.Line, perr.Message)
+		}
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	c.md = md
+	for _, key := range []string{"provider", "shop", "journal", "poll", "log"} {
+		if err := c.decode(key, fieldOf(&c.File, key)); err != nil {
+			return nil, err
+		}
+	}
+	if err := c.File.Check(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+func fieldOf(f *File, key string) any {
+	switch key {
+	case "provider":
+		return &f.Provider
+	case "shop":
+		return &f.Shop
+	case "journal":
+		return &f.Journal
+	case "poll":
+		return &f.Poll
+	}
+	return &f.Log
+}
+
+func (c *Config) decode(key string, v any) error {
+	c.used[key] = true
+	prim, ok := c.raw[key]
+	if !ok {
+		return nil
+	}
+	if err := c.md.PrimitiveDecode(prim, v); err != nil {
+		return fmt.Errorf("%s: %s: %s", c.Path, key, plainTOMLError(err))
+	}
+	return nil
+}
+
+// plainTOMLError rewords the TOML library's type errors for people.
+func plainTOMLError(err error) string {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "toml: ")
+	if i := strings.Index(msg, "incompatible types: TOML value has type "); i >= 0 {
+		rest := strings.TrimPrefix(msg[i:], "incompatible types: TOML value has type ")
+		got, want, _ := strings.Cut(rest, "; destination has type ")
+		return fmt.Sprintf("%sexpected %s, found %s", msg[:i], want, got)
+	}
+	return msg
+}
+
+// Check fills defaults and refuses bad values, naming the key.
+func (f *File) Check() error {
+	f.Provider = strings.ToLower(strings.TrimSpace(f.Provider))
+	if f.Provider == "" {
+		return errors.New(`provider: missing; set provider = "cryptomus"`)
+	}
+	f.Shop.Currency = strings.ToUpper(strings.TrimSpace(f.Shop.Currency))
+	if f.Shop.Currency == "" {
+		return errors.New(`shop.currency: missing; set the currency prices are typed in, e.g. currency = "EUR"`)
+	}
+	if _, ok := pos.LookupCurrency(f.Shop.Currency); !ok {
+		return fmt.Errorf("shop.currency: %q is not a currency cryptopos knows; use an ISO 4217 code such as EUR, USD, GBP or JPY", f.Shop.Currency)
+	}
+	if strings.TrimSpace(f.Shop.Name) == "" {
+		f.Shop.Name = DefaultShopName
+	}
+	if !f.Shop.MaxAmount.Set {
+		f.Shop.MaxAmount = Decimal{Decimal: decimal.RequireFromString(DefaultMaxAmount), Set: true}
+	}
+	if !f.Shop.MaxAmount.IsPositive() {
+		return errors.New("shop.max_amount: must be more than zero")
+	}
+	if f.Shop.TerminalID == "" {
+		f.Shop.TerminalID = DefaultTerminalID
+	}
+	if !terminalIDPattern.MatchString(f.Shop.TerminalID) {
+		return fmt.Errorf("shop.terminal_id: %q may hold only letters, digits, _ and -, at most 32", f.Shop.TerminalID)
+	}
+	switch {
+	case f.Poll.Interval == 0:
+		f.Poll.Interval = DefaultPollInterval
+	case f.Poll.Interval < time.Second || f.Poll.Interval > time.Minute:
+		return fmt.Errorf("poll.interval: %s is out of range; use 1s to 1m", f.Poll.Interval)
+	}
+	switch f.Log.Level = strings.ToLower(f.Log.Level); f.Log.Level {
+	case "":
+		f.Log.Level = DefaultLogLevel
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("log.level: %q is not one of debug, info, warn, error", f.Log.Level)
+	}
+	return nil
+}
+
+// Section decodes the provider section with the given name into v. An
+// absent section leaves v as it is.
+func (c *Config) Section(name string, v any) error {
+	return c.decode(name, v)
+}
+
+// HasSection reports whether the file has a section with that name.
+func (c *Config) HasSection(name string) bool {
+	_, ok := c.raw[name]
+	return ok
+}
+
+// Unknown returns an error naming every key that no one decoded: a typo or
+// a key for a provider that is not selected.
+func (c *Config) Unknown() error {
+	var keys []string
+	for _, k := range c.md.Undecoded() {
+		keys = append(keys, k.String())
+	}
+	for k := range c.raw {
+		if !c.used[k] && !slices.Contains(keys, k) {
+			keys = append(keys, k) // an empty table has no undecoded keys
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	keys = leaves(keys)
+	sort.Strings(keys)
+	word := "key"
+	if len(keys) > 1 {
+		word = "keys"
+	}
+	return fmt.Errorf("%s: unknown %s %s; check the spelling against config.toml.example", c.Path, word, strings.Join(keys, ", "))
+}
+
+// leaves drops keys that are prefixes of other keys (the tables).
+func leaves(keys []string) []string {
+	var out []string
+	for _, k := range keys {
+		parent := false
+		for _, o := range keys {
+			if strings.HasPrefix(o, k+".") {
+				parent = true
+				break
+			}
+		}
+		if !parent {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// Find returns the config file to use when no --config flag is given: the
+// first of $CRYPTOPOS_CONFIG, the user's config directory, and
+// /etc/cryptopos/config.toml that exists; "" when there is none.
+func Find(getenv func(string) string) string {
+	if p := getenv("CRYPTOPOS_CONFIG"); p != "" {
+		return p
+	}
+	var candidates []string
+	if dir, err := os.UserConfigDir(); err == nil {
+		candidates = append(candidates, filepath.Join(dir, "cryptopos", "config.toml"))
+	}
+	candidates = append(candidates, "/etc/cryptopos/config.toml")
+	for _, p := range candidates {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// Decimal is a config number that keeps the digits as written: it decodes
+// from a TOML string ("0.5"), an integer, or a TOML float read back as the
+// shortest decimal that is that float, so 0.1 stays 0.1. Set reports whether
+// the file gave a value.
+type Decimal struct {
+	decimal.Decimal
+	Set bool
+}
+
+// UnmarshalTOML implements the BurntSushi/toml Unmarshaler interface.
+func (d *Decimal) UnmarshalTOML(v any) error {
+	switch x := v.(type) {
+	case string:
+		return d.UnmarshalText([]byte(x))
+	case int64:
+		d.Decimal, d.Set = decimal.NewFromInt(x), true
+		return nil
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return fmt.Errorf("%v is not a number", x)
+		}
+		return d.UnmarshalText([]byte(strconv.FormatFloat(x, 'f', -1, 64)))
+	}
+	return fmt.Errorf("expected a number such as 0.5, found %T", v)
+}
+
+// UnmarshalText reads a decimal written with a '.'; empty text is zero.
+func (d *Decimal) UnmarshalText(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if s == "" {
+		d.Decimal, d.Set = decimal.Zero, false
+		return nil
+	}
+	v, err := decimal.NewFromString(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a number such as 0.5", s)
+	}
+	d.Decimal, d.Set = v, true
+	return nil
+}

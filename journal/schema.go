@@ -1,0 +1,142 @@
+package journal
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// applicationID marks a SQLite file as a cryptopos journal ("CPOS"), so that
+// Open refuses another program's database instead of adding tables to it.
+const applicationID = 0x43504f53
+
+// finalStatuses is the SQL list of pos statuses for which Status.Final is
+// true. It is spelled out, not generated, because the partial index
+// invoices_unfinished is built with it and a query can only use that index
+// when its WHERE clause repeats the index's text. If package pos gains a
+// final status, TestFinalStatusesMatchPos fails: add a migration that
+// recreates the index with the new list.
+const finalStatuses = `('paid', 'overpaid', 'underpaid', 'expired', 'cancelled', 'failed')`
+
+// migrations are the schema changes in order; migration i takes the file from
+// PRAGMA user_version i to i+1. Never edit one that has shipped: append.
+var migrations = []string{
+	// 1: invoices, their events, and the indexes for resume, reports and
+	// history.
+	`
+CREATE TABLE invoices (
+	order_id        TEXT    NOT NULL PRIMARY KEY CHECK (order_id <> ''),
+	provider        TEXT    NOT NULL,
+	amount          TEXT,              -- exact decimal text; NULL with currency when unknown
+	currency        TEXT,
+	pay_code        TEXT    NOT NULL,  -- '' when the customer chooses
+	pay_network     TEXT    NOT NULL,
+	created_at      INTEGER,           -- unix milliseconds, UTC; NULL for the zero time
+	updated_at      INTEGER,
+	provider_id     TEXT    NOT NULL,
+	url             TEXT    NOT NULL,
+	address         TEXT    NOT NULL,
+	expires_at      INTEGER,
+	pay_amount      TEXT,
+	pay_currency    TEXT,
+	paid_amount     TEXT,
+	paid_currency   TEXT,
+	network         TEXT    NOT NULL,  -- where pay_amount is to be sent, e.g. 'tron'
+	status          TEXT    NOT NULL,
+	provider_status TEXT    NOT NULL,
+	reason          TEXT    NOT NULL,
+	dismissed       INTEGER NOT NULL CHECK (dismissed IN (0, 1)),
+	CHECK ((amount IS NULL) = (currency IS NULL)),
+	CHECK ((pay_amount IS NULL) = (pay_currency IS NULL)),
+	CHECK ((paid_amount IS NULL) = (paid_currency IS NULL))
+) STRICT;
+
+-- History and reports: sales in a time range.
+CREATE INDEX invoices_created ON invoices (created_at);
+
+-- Start-up resume: only the few invoices without an outcome are indexed,
+-- already in the order Unfinished returns them.
+CREATE INDEX invoices_unfinished ON invoices (created_at, order_id)
+	WHERE status NOT IN ` + finalStatuses + `;
+
+CREATE TABLE events (
+	id              INTEGER PRIMARY KEY AUTOINCREMENT,
+	order_id        TEXT    NOT NULL REFERENCES invoices (order_id),
+	at              INTEGER NOT NULL,  -- unix milliseconds, UTC
+	status          TEXT    NOT NULL,
+	provider_status TEXT    NOT NULL,
+	note            TEXT    NOT NULL
+) STRICT;
+
+CREATE INDEX events_order ON events (order_id, id);
+
+PRAGMA application_id = ` + fmt.Sprint(applicationID) + `;
+`,
+}
+
+// migrate brings the schema of db up to date. It is safe when several
+// processes open the same file at once: the check is repeated inside a
+// write transaction, so each migration runs exactly once.
+func migrate(ctx context.Context, db *sql.DB) error {
+	version, err := schemaVersion(ctx, db)
+	if err != nil {
+		return err
+	}
+	if version == len(migrations) {
+		return nil // the usual case: no write lock needed
+	}
+	if version > len(migrations) {
+		return newerSchemaError(version)
+	}
+
+	tx, err := db.BeginTx(ctx, nil) // BEGIN IMMEDIATE (see dsn)
+	if err != nil {
+		return fmt.Errorf("could not lock the journal to update its schema: %w", err)
+	}
+	defer tx.Rollback()
+	if version, err = schemaVersion(ctx, tx); err != nil {
+		return err
+	}
+	if version > len(migrations) {
+		return newerSchemaError(version)
+	}
+	for ; version < len(migrations); version++ {
+		if _, err := tx.ExecContext(ctx, migrations[version]); err != nil {
+			return fmt.Errorf("could not update the journal's schema to version %d: %w", version+1, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", version)); err != nil {
+		return fmt.Errorf("could not record the journal's schema version: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("could not commit the journal's new schema: %w", err)
+	}
+	return nil
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// schemaVersion returns the file's PRAGMA user_version, after checking that
+// the file is a cryptopos journal or an empty database.
+func schemaVersion(ctx context.Context, q querier) (int, error) {
+	// One statement, so one snapshot: another process may be migrating.
+	var appID, version, objects int
+	err := q.QueryRowContext(ctx, `SELECT
+		(SELECT application_id FROM pragma_application_id),
+		(SELECT user_version FROM pragma_user_version),
+		(SELECT count(*) FROM sqlite_schema)`).Scan(&appID, &version, &objects)
+	if err != nil {
+		return 0, fmt.Errorf("could not read the journal's schema version: %w", err)
+	}
+	if appID != applicationID && (appID != 0 || version != 0 || objects != 0) {
+		return 0, fmt.Errorf("the file is a SQLite database of another program, not a cryptopos journal")
+	}
+	return version, nil
+}
+
+func newerSchemaError(version int) error {
+	return fmt.Errorf("the journal was written by a newer cryptopos (schema version %d; this one knows up to %d): upgrade cryptopos to use it",
+		version, len(migrations))
+}

@@ -1,0 +1,567 @@
+package pos
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// EngineConfig tunes the checkout engine. Zero fields take the defaults.
+type EngineConfig struct {
+	// PollInterval is how often the invoice on screen is checked (default 3 s).
+	PollInterval time.Duration
+	// BackgroundInterval is how often invoices off screen (cancelled on the
+	// terminal, or resumed after a restart) are checked (default 15 s).
+	BackgroundInterval time.Duration
+	// MaxBackoff caps the pause between attempts after errors (default 30 s).
+	MaxBackoff time.Duration
+	// CallTimeout bounds one provider call (default 20 s).
+	CallTimeout time.Duration
+	// TerminalID prefixes order ids (default "pos").
+	TerminalID string
+	// ShowWindow is how old an invoice the provider never confirmed may be
+	// for Resume to put it back on screen (default 1 h).
+	ShowWindow time.Duration
+	// Random is the source of order ids' random part (default crypto/rand).
+	Random io.Reader
+}
+
+func (c EngineConfig) withDefaults() EngineConfig {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&c.PollInterval, 3*time.Second)
+	def(&c.BackgroundInterval, 15*time.Second)
+	def(&c.MaxBackoff, 30*time.Second)
+	def(&c.CallTimeout, 20*time.Second)
+	def(&c.ShowWindow, time.Hour)
+	if c.TerminalID == "" {
+		c.TerminalID = "pos"
+	}
+	if c.Random == nil {
+		c.Random = rand.Reader
+	}
+	return c
+}
+
+// Snapshot is what the engine knows about one watched invoice at a moment.
+type Snapshot struct {
+	Invoice Invoice
+	// LastChecked is when the provider last answered about this invoice.
+	LastChecked time.Time
+	// Trouble is the last error while the engine keeps retrying, or the
+	// reason it stopped; nil when the last attempt worked.
+	Trouble error
+	// NextCheck is when the engine asks again; zero once it has stopped.
+	NextCheck time.Time
+	// Watching is false once the engine has stopped watching the invoice.
+	Watching bool
+}
+
+// Engine takes sales from creation to a final status: it journals each
+// invoice before asking the provider for it, watches it until final, records
+// every change, and retries with back-off when the provider is unreachable.
+// Its methods are safe for concurrent use.
+type Engine struct {
+	provider Provider
+	journal  Journal
+	clock    Clock
+	cfg      EngineConfig
+	log      *slog.Logger
+
+	ctx    context.Context
+	stop   context.CancelFunc
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	focus  string
+	active map[string]*watch
+	subs   map[*Subscription]struct{}
+}
+
+// NewEngine returns an engine. Close it to stop its watchers.
+func NewEngine(p Provider, j Journal, c Clock, cfg EngineConfig, log *slog.Logger) *Engine {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	return &Engine{
+		provider: p, journal: j, clock: c, cfg: cfg.withDefaults(), log: log,
+		ctx: ctx, stop: stop,
+		active: map[string]*watch{}, subs: map[*Subscription]struct{}{},
+	}
+}
+
+// Provider returns the provider the engine works with.
+func (e *Engine) Provider() Provider { return e.provider }
+
+// Config returns the engine's configuration with defaults filled in.
+func (e *Engine) Config() EngineConfig { return e.cfg }
+
+// Close stops every watcher and waits for them. Invoices stay in the journal
+// and are picked up again by Resume.
+func (e *Engine) Close() {
+	e.stop()
+	e.wg.Wait()
+}
+
+// StartSale journals a new invoice for amount, payable in pay, and starts
+// creating it at the provider in the background. It returns once the invoice
+// is in the journal; its progress arrives as Snapshots.
+func (e *Engine) StartSale(ctx context.Context, amount Money, pay PayOption) (Invoice, error) {
+	now := e.clock.Now()
+	inv := Invoice{
+		Provider: e.provider.Key(), Amount: amount, Pay: pay,
+		CreatedAt: now, UpdatedAt: now, Status: StatusCreating,
+	}
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		if inv.OrderID, err = e.newOrderID(now); err != nil {
+			return Invoice{}, err
+		}
+		if err = e.journal.Insert(ctx, inv, "sale started at the terminal"); !errors.Is(err, ErrDuplicateOrder) {
+			break // stored, or the journal itself failed
+		}
+	}
+	if err != nil {
+		return Invoice{}, fmt.Errorf("could not write the sale to the journal, so it was not started: %w", err)
+	}
+	e.log.Info("sale started", "order_id", inv.OrderID, "amount", amount.String(), "pay", pay.String())
+	e.mu.Lock()
+	e.focus = inv.OrderID
+	e.mu.Unlock()
+	e.watch(inv, false)
+	return inv, nil
+}
+
+// Resume picks up after a restart: every unfinished invoice in the journal
+// is watched again. It returns the newest one that the customer may still be
+// paying, to put back on screen, and ok=false when there is none.
+func (e *Engine) Resume(ctx context.Context) (latest Invoice, ok bool, err error) {
+	unfinished, err := e.journal.Unfinished(ctx)
+	if err != nil {
+		return Invoice{}, false, fmt.Errorf("could not read unfinished sales from the journal: %w", err)
+	}
+	now := e.clock.Now()
+	for _, inv := range unfinished {
+		e.log.Info("resuming invoice", "order_id", inv.OrderID, "status", string(inv.Status))
+		e.watch(inv, true)
+		if e.showable(inv, now) && (!ok || inv.CreatedAt.After(latest.CreatedAt)) {
+			latest, ok = inv, true
+		}
+	}
+	return latest, ok, nil
+}
+
+func (e *Engine) showable(inv Invoice, now time.Time) bool {
+	if inv.Dismissed || inv.Status.Final() || inv.Provider != e.provider.Key() {
+		return false
+	}
+	if !inv.Created() {
+		return now.Sub(inv.CreatedAt) < e.cfg.ShowWindow
+	}
+	return inv.Remaining(now) > 0
+}
+
+// Focus tells the engine which invoice is on screen, to check it at the
+// poll interval, and at once if it was not on screen before; "" when none
+// is. A new sale is on screen from StartSale on.
+func (e *Engine) Focus(orderID string) {
+	e.mu.Lock()
+	changed := e.focus != orderID
+	e.focus = orderID
+	w := e.active[orderID]
+	e.mu.Unlock()
+	if w != nil && changed {
+		w.poke()
+	}
+}
+
+// CheckNow asks the engine to check the invoice at once.
+func (e *Engine) CheckNow(orderID string) {
+	e.mu.Lock()
+	w := e.active[orderID]
+	e.mu.Unlock()
+	if w != nil {
+		w.poke()
+	}
+}
+
+// Dismiss ends the sale on the terminal at the cashier's request. Where the
+// provider can void invoices, the engine does so; where it cannot, the
+// invoice stays payable until it expires, so the engine keeps watching it
+// in the background and a late payment is still recorded.
+func (e *Engine) Dismiss(ctx context.Context, orderID string) (Invoice, error) {
+	e.mu.Lock()
+	w := e.active[orderID]
+	e.mu.Unlock()
+	if w == nil {
+		inv, err := e.journal.Get(ctx, orderID)
+		if err != nil {
+			return Invoice{}, err
+		}
+		if inv.Status.Final() {
+			return inv, nil // nothing to cancel; the outcome stands
+		}
+		return Invoice{}, fmt.Errorf("invoice %s is not being watched", orderID)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.inv.Dismissed || w.inv.Status.Final() {
+		return w.inv, nil
+	}
+	w.inv.Dismissed = true
+	w.wantCancel = true
+	w.inv.UpdatedAt = e.clock.Now()
+	note := "cancelled on the terminal; watched until the provider closes it"
+	if err := e.journal.Update(ctx, w.inv, note); err != nil {
+		w.dirty = true
+		e.log.Error("journal write failed", "order_id", orderID, "err", err)
+	}
+	w.poke()
+	return w.inv, nil
+}
+
+// Reissue renews an expired invoice under the same order id, where the
+// provider can: a fresh address and expiry, no second invoice.
+func (e *Engine) Reissue(ctx context.Context, orderID string) (Invoice, error) {
+	r, ok := e.provider.(Reissuer)
+	if !ok {
+		return Invoice{}, fmt.Errorf("%s cannot renew an expired invoice; start a new sale", e.provider.Name())
+	}
+	e.mu.Lock()
+	_, busy := e.active[orderID]
+	e.mu.Unlock()
+	if busy {
+		return Invoice{}, errors.New("the invoice is still open; it can be renewed once it has expired")
+	}
+	inv, err := e.journal.Get(ctx, orderID)
+	if err != nil {
+		return Invoice{}, err
+	}
+	if inv.Status != StatusExpired {
+		return Invoice{}, fmt.Errorf("only an expired invoice can be renewed; this one is %s", inv.Status.Words())
+	}
+	callCtx, cancel := context.WithTimeout(ctx, e.cfg.CallTimeout)
+	defer cancel()
+	u, err := r.Reissue(callCtx, inv)
+	if err != nil {
+		return Invoice{}, err
+	}
+	// Renewal is the one step back a sale may take: by the cashier's hand.
+	inv.Status, inv.Reason = StatusWaiting, ""
+	inv.Apply(u)
+	inv.UpdatedAt = e.clock.Now()
+	if err := e.journal.Update(ctx, inv, "renewed with a fresh address and expiry"); err != nil {
+		return Invoice{}, fmt.Errorf("the invoice was renewed but could not be written to the journal: %w", err)
+	}
+	e.watch(inv, false)
+	return inv, nil
+}
+
+// Watching returns the latest snapshot of an invoice the engine watches.
+func (e *Engine) Watching(orderID string) (Snapshot, bool) {
+	e.mu.Lock()
+	w := e.active[orderID]
+	e.mu.Unlock()
+	if w == nil {
+		return Snapshot{}, false
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.snapshot(), true
+}
+
+// watch starts a watcher for inv unless one runs already. resolve means the
+// invoice came from the journal: if the provider never answered its create,
+// the engine looks it up rather than creating it now.
+func (e *Engine) watch(inv Invoice, resolve bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, ok := e.active[inv.OrderID]; ok || e.ctx.Err() != nil {
+		return
+	}
+	w := &watch{inv: inv, resolve: resolve || inv.Dismissed, kick: make(chan struct{}, 1)}
+	e.active[inv.OrderID] = w
+	e.wg.Add(1)
+	go e.run(w)
+}
+
+// watch is one invoice under watch. The goroutine in run owns the loop; mu
+// guards the fields that Dismiss and readers touch.
+type watch struct {
+	kick chan struct{}
+
+	mu          sync.Mutex
+	inv         Invoice
+	resolve     bool // look the invoice up instead of creating it
+	wantCancel  bool // void it at the provider (Canceller) when possible
+	dirty       bool // the last journal write failed; write again
+	failures    int
+	lastChecked time.Time
+	trouble     error
+	nextCheck   time.Time
+	done        bool
+}
+
+func (w *watch) poke() {
+	select {
+	case w.kick <- struct{}{}:
+	default:
+	}
+}
+
+func (w *watch) snapshot() Snapshot {
+	return Snapshot{Invoice: w.inv, LastChecked: w.lastChecked, Trouble: w.trouble,
+		NextCheck: w.nextCheck, Watching: !w.done}
+}
+
+func (e *Engine) run(w *watch) {
+	defer e.wg.Done()
+	for {
+		e.step(w)
+		w.mu.Lock()
+		stop := w.done
+		var timer <-chan time.Time
+		w.nextCheck = time.Time{}
+		if !stop {
+			delay := e.delay(w)
+			w.nextCheck = e.clock.Now().Add(delay)
+			// Armed before publishing, so whoever reads the snapshot can
+			// rely on the next check being scheduled.
+			timer = e.clock.After(delay)
+		}
+		snap := w.snapshot()
+		w.mu.Unlock()
+		if stop {
+			e.mu.Lock()
+			delete(e.active, w.inv.OrderID)
+			e.mu.Unlock()
+		}
+		e.publish(snap)
+		if stop {
+			return
+		}
+		select {
+		case <-timer:
+		case <-w.kick:
+		case <-e.ctx.Done():
+			return
+		}
+	}
+}
+
+// step makes one attempt: create, look up, cancel or poll, then records
+// what came of it.
+func (e *Engine) step(w *watch) {
+	w.mu.Lock()
+	inv, resolve, wantCancel, dirty := w.inv, w.resolve, w.wantCancel, w.dirty
+	w.mu.Unlock()
+
+	if dirty {
+		if !e.flush(w, "journal caught up") {
+			return
+		}
+		w.mu.Lock()
+		w.done = w.inv.Status.Final()
+		w.mu.Unlock()
+		if w.done {
+			return
+		}
+	}
+	ctx, cancel := context.WithTimeout(e.ctx, e.cfg.CallTimeout)
+	defer cancel()
+
+	var (
+		u    Update
+		err  error
+		note string
+	)
+	canceller, canCancel := e.provider.(Canceller)
+	switch {
+	case !inv.Created() && !resolve:
+		u, err = e.provider.Create(ctx, inv)
+		note = "created at " + e.provider.Name()
+	case wantCancel && canCancel && inv.Created():
+		if err = canceller.Cancel(ctx, inv); err == nil {
+			w.mu.Lock()
+			w.wantCancel = false
+			w.mu.Unlock()
+			e.log.Info("invoice voided at provider", "order_id", inv.OrderID)
+		} else if !Retryable(err) {
+			// The provider will not void it (already paid, or closed):
+			// keep watching so its real outcome is recorded.
+			w.mu.Lock()
+			w.wantCancel = false
+			w.mu.Unlock()
+			e.log.Warn("provider refused to void invoice", "order_id", inv.OrderID, "err", err)
+			err = nil
+		}
+		if err == nil {
+			u, err = e.provider.Status(ctx, inv)
+		}
+	default:
+		u, err = e.provider.Status(ctx, inv)
+	}
+	if e.ctx.Err() != nil {
+		return // shutting down: nothing to record
+	}
+	if err != nil {
+		e.failed(w, err)
+		return
+	}
+
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.failures, w.trouble, w.lastChecked = 0, nil, e.clock.Now()
+	before := w.inv.Status
+	if !w.inv.Apply(u) {
+		return
+	}
+	w.inv.UpdatedAt = w.lastChecked
+	if note != "" && before == StatusCreating {
+		note += "; " + describe(u)
+	} else {
+		note = describe(u)
+	}
+	e.record(w, note)
+	w.done = w.inv.Status.Final() && !w.dirty
+}
+
+// failed handles an error from the provider.
+func (e *Engine) failed(w *watch, err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.trouble = err
+	kind := KindOf(err)
+	e.log.Warn("provider call failed", "order_id", w.inv.OrderID, "err", err)
+	switch {
+	case !w.inv.Created() && !w.resolve && (kind == ErrKindRejected || kind == ErrKindAuth):
+		// The provider refused the sale: it never existed there.
+		w.inv.Status, w.inv.Reason = StatusFailed, err.Error()
+		w.inv.UpdatedAt = e.clock.Now()
+		e.record(w, "refused by "+e.provider.Name()+": "+err.Error())
+		w.done = !w.dirty
+		return
+	case !w.inv.Created() && kind == ErrKindNotFound:
+		// Looked up after a restart or a cancel: the create never arrived.
+		w.inv.Status = StatusCancelled
+		w.inv.Reason = "The terminal stopped before " + e.provider.Name() + " created the invoice; there was nothing to pay."
+		if w.inv.Dismissed {
+			w.inv.Reason = "Cancelled on the terminal before " + e.provider.Name() + " created the invoice."
+		}
+		w.inv.UpdatedAt = e.clock.Now()
+		e.record(w, "not found at "+e.provider.Name())
+		w.done = !w.dirty
+		return
+	}
+	w.failures++
+	if w.failures == 1 {
+		// One event per spell of trouble, not one per retry.
+		w.inv.UpdatedAt = e.clock.Now()
+		e.record(w, "trouble reaching "+e.provider.Name()+", retrying: "+err.Error())
+	}
+}
+
+// record writes the invoice to the journal; w.mu is held.
+func (e *Engine) record(w *watch, note string) {
+	if err := e.journal.Update(e.ctx, w.inv, note); err != nil {
+		w.dirty = true
+		w.trouble = &JournalError{Err: err}
+		e.log.Error("journal write failed", "order_id", w.inv.OrderID, "err", err)
+		return
+	}
+	w.dirty = false
+	var je *JournalError
+	if errors.As(w.trouble, &je) {
+		w.trouble = nil
+	}
+	e.log.Info("invoice recorded", "order_id", w.inv.OrderID, "status", string(w.inv.Status),
+		"provider_status", w.inv.ProviderStatus, "note", note)
+}
+
+// flush retries a failed journal write; it reports success.
+func (e *Engine) flush(w *watch, note string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.inv.UpdatedAt = e.clock.Now()
+	e.record(w, note)
+	if w.dirty {
+		w.failures++
+		return false
+	}
+	return true
+}
+
+// delay is the pause before the next attempt; w.mu is held.
+func (e *Engine) delay(w *watch) time.Duration {
+	e.mu.Lock()
+	focused := e.focus == w.inv.OrderID
+	e.mu.Unlock()
+	base := e.cfg.BackgroundInterval
+	if focused && !w.inv.Dismissed {
+		base = e.cfg.PollInterval
+	}
+	if w.failures == 0 {
+		return base
+	}
+	d := e.cfg.PollInterval
+	for i := 0; i < w.failures && d < e.cfg.MaxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, e.cfg.MaxBackoff)
+}
+
+func describe(u Update) string {
+	s := "status " + string(u.Status)
+	if u.Status == StatusUnknown {
+		s = "details updated"
+	}
+	if u.ProviderStatus != "" {
+		s += " (" + u.ProviderStatus + ")"
+	}
+	if u.Source != "" {
+		s += " from " + u.Source
+	}
+	return s
+}
+
+// orderAlphabet is Crockford's base32 in lower case: no i, l, o, u, so an
+// order id read aloud over the phone is unambiguous.
+const orderAlphabet = "0123456789abcdefghjkmnpqrstvwxyz"
+
+// newOrderID returns TERMINAL-ttttttt-rrrrrr: seven characters of the time
+// in seconds (sortable) and six random ones (30 bits), letters, digits and
+// '-' only, as Cryptomus requires.
+func (e *Engine) newOrderID(now time.Time) (string, error) {
+	var b [4]byte
+	if _, err := io.ReadFull(e.cfg.Random, b[:]); err != nil {
+		return "", fmt.Errorf("no randomness for an order id: %w", err)
+	}
+	r := uint64(b[0])<<22 | uint64(b[1])<<14 | uint64(b[2])<<6 | uint64(b[3])>>2
+	return e.cfg.TerminalID + "-" + base32(uint64(now.Unix()), 7) + base32(r, 6), nil
+}
+
+func base32(v uint64, n int) string {
+	out := make([]byte, n)
+	for i := n - 1; i >= 0; i-- {
+		out[i] = orderAlphabet[v&31]
+		v >>= 5
+	}
+	return string(out)
+}
+
+// JournalError is trouble writing the journal; the engine keeps retrying.
+type JournalError struct{ Err error }
+
+func (e *JournalError) Error() string {
+	return "Could not write to the journal (retrying): " + e.Err.Error()
+}
+
+func (e *JournalError) Unwrap() error { return e.Err }

@@ -1,0 +1,212 @@
+package pos
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// PayOption is a crypto currency the cashier can pre-select, optionally on a
+// given network ("USDT" on "tron"). The zero PayOption means "customer
+// chooses" on the provider's page.
+type PayOption struct {
+	Code    string // upper case, e.g. "USDT"
+	Network string // lower case, e.g. "tron"; empty when the coin has one network
+}
+
+// CustomerChooses reports whether o leaves the coin to the customer.
+func (o PayOption) CustomerChooses() bool { return o.Code == "" }
+
+// String is the config form: "BTC" or "USDT:tron"; empty for customer chooses.
+func (o PayOption) String() string {
+	if o.Network == "" {
+		return o.Code
+	}
+	return o.Code + ":" + o.Network
+}
+
+// Label is the cashier's form: "BTC", "USDT · Tron", "Customer chooses".
+func (o PayOption) Label() string {
+	switch {
+	case o.CustomerChooses():
+		return "Customer chooses"
+	case o.Network == "":
+		return o.Code
+	}
+	return o.Code + " · " + networkLabel(o.Network)
+}
+
+var networkNames = map[string]string{
+	"tron": "Tron", "eth": "Ethereum", "bsc": "BNB Chain", "polygon": "Polygon",
+	"arbitrum": "Arbitrum", "sol": "Solana", "ton": "TON", "btc": "Bitcoin",
+	"ltc": "Litecoin", "avalanche": "Avalanche", "base": "Base", "optimism": "Optimism",
+}
+
+func networkLabel(n string) string {
+	if name, ok := networkNames[n]; ok {
+		return name
+	}
+	return strings.ToUpper(n[:1]) + n[1:]
+}
+
+// nativeNetworks are networks whose own coin needs no network named:
+// "BTC" says all that "BTC on Bitcoin" would.
+var nativeNetworks = map[string]string{
+	"btc": "BTC", "eth": "ETH", "ltc": "LTC", "ton": "TON", "tron": "TRX",
+	"bsc": "BNB", "sol": "SOL", "doge": "DOGE", "bch": "BCH", "xrp": "XRP",
+}
+
+// PayLine is the amount to send and, where it matters, the network:
+// "13.59 USDT on Tron". Sending on the wrong network loses the money.
+func (inv Invoice) PayLine() string {
+	if inv.PayAmount.IsZero() {
+		return ""
+	}
+	s := inv.PayAmount.String()
+	if n := inv.Network; n != "" && nativeNetworks[n] != inv.PayAmount.Currency {
+		s += " on " + networkLabel(n)
+	}
+	return s
+}
+
+// ParsePayOption reads "BTC" or "USDT:tron" as written in the config.
+func ParsePayOption(s string) (PayOption, error) {
+	code, network, _ := strings.Cut(strings.TrimSpace(s), ":")
+	code = strings.ToUpper(strings.TrimSpace(code))
+	network = strings.ToLower(strings.TrimSpace(network))
+	if !isCode(code) {
+		return PayOption{}, fmt.Errorf("%q is not a currency: write CODE or CODE:network, e.g. BTC or USDT:tron", s)
+	}
+	if strings.Contains(s, ":") && !isCode(strings.ToUpper(network)) {
+		return PayOption{}, fmt.Errorf("%q has no network after the colon: write CODE:network, e.g. USDT:tron", s)
+	}
+	return PayOption{Code: code, Network: network}, nil
+}
+
+func isCode(s string) bool {
+	if s == "" || len(s) > 20 {
+		return false
+	}
+	for _, r := range s {
+		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') && r != '_' && r != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// Invoice is one sale and what the provider has told us about it. The journal
+// stores it whole; OrderID is the key at the provider and in the journal.
+type Invoice struct {
+	OrderID  string    // ours, sent to the provider; the idempotency key
+	Provider string    // provider key, e.g. "cryptomus"
+	Amount   Money     // what the cashier typed, in the shop currency
+	Pay      PayOption // pre-selected coin, or zero for customer chooses
+
+	CreatedAt time.Time
+	UpdatedAt time.Time
+
+	ProviderID string    // the provider's id (Cryptomus uuid)
+	URL        string    // the payment page; the QR encodes it
+	Address    string    // deposit address, when the provider fixed one
+	ExpiresAt  time.Time // the provider's expiry; zero when it has none yet
+
+	PayAmount Money  // what the customer is asked to send, in crypto, when known
+	Paid      Money  // what the customer has sent so far, in crypto, when known
+	Network   string // the network PayAmount is to be sent on (lower case), when known
+
+	Status         Status
+	ProviderStatus string // the provider's own word for the status
+	Reason         string // why it failed or was refused, in plain words
+
+	// Dismissed is set when the cashier cancelled the sale on the terminal
+	// while the provider still accepts payment: the invoice is watched in the
+	// background until final, so a late payment is still recorded.
+	Dismissed bool
+}
+
+// Created reports whether the provider has answered the create request.
+func (inv Invoice) Created() bool { return inv.URL != "" || inv.ProviderID != "" }
+
+// Remaining returns the time left to pay at now; zero when the provider gave
+// no expiry or it has passed.
+func (inv Invoice) Remaining(now time.Time) time.Duration {
+	if inv.ExpiresAt.IsZero() || !now.Before(inv.ExpiresAt) {
+		return 0
+	}
+	return inv.ExpiresAt.Sub(now)
+}
+
+// Outstanding is what the customer still has to send, when both the asked and
+// the paid amounts are known in the same currency.
+func (inv Invoice) Outstanding() (Money, bool) {
+	if inv.PayAmount.IsZero() || inv.Paid.IsZero() || inv.PayAmount.Currency != inv.Paid.Currency {
+		return Money{}, false
+	}
+	rest := inv.PayAmount.Amount.Sub(inv.Paid.Amount)
+	if rest.IsNegative() {
+		rest = decimal.Zero
+	}
+	return Money{Amount: rest, Currency: inv.PayAmount.Currency}, true
+}
+
+// Update is what a provider reports about an invoice. Zero fields mean "not
+// known" and leave the invoice as it was.
+type Update struct {
+	ProviderID     string
+	URL            string
+	Address        string
+	ExpiresAt      time.Time
+	PayAmount      Money
+	Paid           Money
+	Network        string // lower case, e.g. "tron"
+	Status         Status // StatusUnknown: no news about the outcome
+	ProviderStatus string
+	Reason         string
+	// Source says where the status came from ("Cryptomus API", "relay"), for
+	// the status line and the journal.
+	Source string
+}
+
+// Apply merges u into inv and reports what changed. Status moves only as
+// Status.CanMoveTo allows; every other field takes the provider's newer word.
+func (inv *Invoice) Apply(u Update) (changed bool) {
+	set := func(dst *string, v string) {
+		if v != "" && *dst != v {
+			*dst, changed = v, true
+		}
+	}
+	set(&inv.ProviderID, u.ProviderID)
+	set(&inv.URL, u.URL)
+	set(&inv.Address, u.Address)
+	set(&inv.Network, strings.ToLower(u.Network))
+	if !u.ExpiresAt.IsZero() && !u.ExpiresAt.Equal(inv.ExpiresAt) {
+		inv.ExpiresAt, changed = u.ExpiresAt, true
+	}
+	setMoney := func(dst *Money, v Money) {
+		if !v.IsZero() && (dst.Currency != v.Currency || !dst.Amount.Equal(v.Amount)) {
+			*dst, changed = v, true
+		}
+	}
+	setMoney(&inv.PayAmount, u.PayAmount)
+	setMoney(&inv.Paid, u.Paid)
+
+	next := u.Status
+	if inv.Dismissed && next == StatusExpired {
+		next = StatusCancelled // the cashier cancelled it; expiry just made it official
+	}
+	if inv.Status.CanMoveTo(next) {
+		inv.Status, changed = next, true
+		inv.Reason = u.Reason
+		if next == StatusCancelled && inv.Reason == "" && inv.Dismissed {
+			inv.Reason = "Cancelled on the terminal."
+		}
+	}
+	// A reply that was refused as a step back leaves the provider's word too.
+	if next == StatusUnknown || inv.Status == next {
+		set(&inv.ProviderStatus, u.ProviderStatus)
+	}
+	return changed
+}

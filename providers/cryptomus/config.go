@@ -1,0 +1,219 @@
+package cryptomus
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"cryptopos/config"
+	"cryptopos/pos"
+
+	"github.com/shopspring/decimal"
+)
+
+// EnvPaymentKey is the environment variable whose value, when set, replaces
+// payment_key from the config file.
+const EnvPaymentKey = "CRYPTOPOS_CRYPTOMUS_PAYMENT_KEY"
+
+// Defaults for the config keys.
+const (
+	DefaultBaseURL  = "https://api.cryptomus.com/v1"
+	DefaultLifetime = 15 * time.Minute
+	// MinLifetime and MaxLifetime are the API's 300 and 43200 seconds.
+	MinLifetime = 5 * time.Minute
+	MaxLifetime = 12 * time.Hour
+)
+
+// Config is the [cryptomus] section of config.toml. Validate fills the
+// defaults; ConfigKeys documents every key.
+type Config struct {
+	// BaseURL is the API root including /v1.
+	BaseURL string `toml:"base_url"`
+	// Merchant is the merchant UUID from the Cryptomus business dashboard.
+	Merchant string `toml:"merchant"`
+	// PaymentKey is the merchant's payment API key. EnvPaymentKey overrides it.
+	PaymentKey string `toml:"payment_key"`
+	// Lifetime is how long an invoice can be paid (5m to 12h).
+	Lifetime time.Duration `toml:"lifetime"`
+	// PayCurrencies are the coins the cashier can pre-select, "CODE" or
+	// "CODE:network".
+	PayCurrencies []string `toml:"pay_currencies"`
+	// CallbackURL is sent as url_callback when set. The terminal polls and
+	// does not need it.
+	CallbackURL string `toml:"callback_url"`
+
+	// IsPaymentMultiple lets the customer top up after underpaying
+	// (default true).
+	IsPaymentMultiple *bool `toml:"is_payment_multiple"`
+	// AccuracyPaymentPercent (0 to 5) counts an invoice as paid when at
+	// least 100 minus this percent arrived.
+	AccuracyPaymentPercent config.Decimal `toml:"accuracy_payment_percent"`
+	// Subtract (0 to 100) is the percent of the Cryptomus fee the customer
+	// pays.
+	Subtract int `toml:"subtract"`
+	// Currencies limits the coins of a "customer chooses" invoice, "CODE" or
+	// "CODE:network"; empty allows every coin of the merchant.
+	Currencies []string `toml:"currencies"`
+	// URLReturn and URLSuccess are the buttons on the hosted payment page.
+	URLReturn  string `toml:"url_return"`
+	URLSuccess string `toml:"url_success"`
+}
+
+// ConfigKey documents one key of the [cryptomus] section.
+type ConfigKey struct {
+	Name    string // as written in config.toml
+	Default string // "" when there is none
+	Doc     string // one sentence
+}
+
+// ConfigKeys lists every key of the [cryptomus] section, in the order
+// config.toml.example should show them.
+var ConfigKeys = []ConfigKey{
+	{"base_url", DefaultBaseURL, "API root, including /v1."},
+	{"merchant", "", "Merchant UUID from the Cryptomus business dashboard (required)."},
+	{"payment_key", "", "Payment API key (required); the environment variable " + EnvPaymentKey + " overrides it. Keep it out of shared files."},
+	{"lifetime", "15m", "How long an invoice can be paid, from 5m to 12h."},
+	{"pay_currencies", "[]", `Coins the cashier can pre-select, "CODE" or "CODE:network", e.g. ["BTC", "USDT:tron"].`},
+	{"callback_url", "", "Webhook URL sent as url_callback; optional, the terminal polls."},
+	{"is_payment_multiple", "true", "Let the customer top up after underpaying, until the invoice expires."},
+	{"accuracy_payment_percent", "0", `Count an invoice as paid when at least 100 minus this percent arrived, 0 to 5, e.g. "0.5".`},
+	{"subtract", "0", "Percent of the Cryptomus fee the customer pays, 0 to 100."},
+	{"currencies", "[]", `Coins a "customer chooses" invoice may be paid in, "CODE" or "CODE:network"; empty allows all.`},
+	{"url_return", "", "Return button on the hosted payment page; optional."},
+	{"url_success", "", "Button after a successful payment on the hosted page; optional."},
+}
+
+// ApplyEnv takes the payment key from EnvPaymentKey when it is set.
+func (c *Config) ApplyEnv(getenv func(string) string) {
+	if v := strings.TrimSpace(getenv(EnvPaymentKey)); v != "" {
+		c.PaymentKey = v
+	}
+}
+
+// Validate fills the defaults and checks every key. The error lists each
+// problem on its own line as "cryptomus.KEY: sentence". It never contains
+// the payment key.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("cryptomus.%s: %s", key, fmt.Sprintf(format, args...)))
+	}
+
+	c.BaseURL = strings.TrimRight(strings.TrimSpace(c.BaseURL), "/")
+	if c.BaseURL == "" {
+		c.BaseURL = DefaultBaseURL
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		bad("base_url", "%q is not a web address; the default is %s.", c.BaseURL, DefaultBaseURL)
+	} else if u.User != nil || u.RawQuery != "" {
+		bad("base_url", "write the address without a user name or query, like %s.", DefaultBaseURL)
+	}
+
+	c.Merchant = strings.TrimSpace(c.Merchant)
+	if c.Merchant == "" {
+		bad("merchant", "missing: set it to the merchant UUID from the Cryptomus business dashboard.")
+	}
+	c.PaymentKey = strings.TrimSpace(c.PaymentKey)
+	if c.PaymentKey == "" {
+		bad("payment_key", "missing: set it in the config file or in the environment variable %s.", EnvPaymentKey)
+	}
+
+	if c.Lifetime == 0 {
+		c.Lifetime = DefaultLifetime
+	}
+	if c.Lifetime < MinLifetime || c.Lifetime > MaxLifetime {
+		bad("lifetime", "%s is outside what Cryptomus accepts (5m to 12h); write it like \"15m\".", c.Lifetime)
+	}
+
+	if _, err := parseOptions(c.PayCurrencies); err != nil {
+		bad("pay_currencies", "%s", err)
+	}
+	if _, err := parseOptions(c.Currencies); err != nil {
+		bad("currencies", "%s", err)
+	}
+
+	for _, u := range []struct{ key, val string }{
+		{"callback_url", c.CallbackURL}, {"url_return", c.URLReturn}, {"url_success", c.URLSuccess},
+	} {
+		if msg := checkPageURL(u.val); msg != "" {
+			bad(u.key, "%s", msg)
+		}
+	}
+
+	if c.IsPaymentMultiple == nil {
+		yes := true
+		c.IsPaymentMultiple = &yes
+	}
+	if p := c.AccuracyPaymentPercent.Decimal; p.IsNegative() || p.GreaterThan(decimal.NewFromInt(5)) {
+		bad("accuracy_payment_percent", "%s is outside 0 to 5 percent.", p.String())
+	}
+	if c.Subtract < 0 || c.Subtract > 100 {
+		bad("subtract", "%d is outside 0 to 100 percent.", c.Subtract)
+	}
+	return errors.Join(errs...)
+}
+
+// PayOptions returns pay_currencies parsed, in config order.
+func (c *Config) PayOptions() ([]pos.PayOption, error) {
+	opts, err := parseOptions(c.PayCurrencies)
+	if err != nil {
+		return nil, fmt.Errorf("cryptomus.pay_currencies: %w", err)
+	}
+	return opts, nil
+}
+
+// LogValue keeps the payment key out of logs when a Config is logged.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("base_url", c.BaseURL),
+		slog.String("merchant", c.Merchant),
+		slog.Bool("payment_key_set", c.PaymentKey != ""),
+		slog.Duration("lifetime", c.Lifetime),
+		slog.Any("pay_currencies", c.PayCurrencies),
+	)
+}
+
+// String describes c without the payment key, so printing a Config is safe.
+func (c Config) String() string {
+	return fmt.Sprintf("cryptomus{base_url=%s merchant=%s payment_key_set=%t lifetime=%s pay_currencies=%v}",
+		c.BaseURL, c.Merchant, c.PaymentKey != "", c.Lifetime, c.PayCurrencies)
+}
+
+// GoString is String, so %#v is safe too.
+func (c Config) GoString() string { return c.String() }
+
+func parseOptions(list []string) ([]pos.PayOption, error) {
+	opts := make([]pos.PayOption, 0, len(list))
+	seen := map[pos.PayOption]bool{}
+	for _, s := range list {
+		o, err := pos.ParsePayOption(s)
+		if err != nil {
+			return nil, err
+		}
+		if seen[o] {
+			return nil, fmt.Errorf("%q is listed twice.", o.String())
+		}
+		seen[o] = true
+		opts = append(opts, o)
+	}
+	return opts, nil
+}
+
+// checkPageURL returns what is wrong with an optional URL the API takes
+// (absolute http(s), 6 to 255 characters), or "".
+func checkPageURL(s string) string {
+	if s == "" {
+		return ""
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Sprintf("%q is not a full web address starting with https://.", s)
+	}
+	if len(s) < 6 || len(s) > 255 {
+		return "Cryptomus takes addresses of 6 to 255 characters."
+	}
+	return ""
+}

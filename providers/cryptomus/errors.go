@@ -1,0 +1,336 @@
+package cryptomus
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"syscall"
+	"unicode/utf8"
+
+	"cryptopos/pos"
+)
+
+// envelope is the outer object of every reply, success or error (spec §7).
+type envelope struct {
+	State   json.RawMessage `json:"state"`
+	Message json.RawMessage `json:"message"`
+	Errors  json.RawMessage `json:"errors"`
+	Result  json.RawMessage `json:"result"`
+}
+
+func (e *envelope) state() (value string, present bool) {
+	s, ok := scalarText(e.State)
+	return s, ok && s != ""
+}
+
+func (e *envelope) message() string {
+	s, _ := scalarText(e.Message)
+	return s
+}
+
+// fieldErrors reads the errors map, {"field":["validation.rule", …]},
+// tolerating a single string per field.
+func (e *envelope) fieldErrors() map[string][]string {
+	var raw map[string]json.RawMessage
+	if json.Unmarshal(e.Errors, &raw) != nil {
+		return nil
+	}
+	out := map[string][]string{}
+	for field, v := range raw {
+		var list []json.RawMessage
+		if json.Unmarshal(v, &list) != nil {
+			list = []json.RawMessage{v}
+		}
+		for _, item := range list {
+			if s, _ := scalarText(item); s != "" {
+				out[field] = append(out[field], s)
+			}
+		}
+	}
+	return out
+}
+
+const authMessage = "Cryptomus refused the merchant id or signature: check merchant and payment_key in the config."
+
+// classify decides whether a reply is a success and returns its result, or
+// the error for the cashier. An error is HTTP ≠ 200 or state ≠ 0.
+func (c *Client) classify(op operation, status int, contentType string, body []byte) (json.RawMessage, *pos.ProviderError) {
+	fail := func(kind pos.ErrorKind, providerMsg, message string) *pos.ProviderError {
+		return &pos.ProviderError{Kind: kind, Message: message, ProviderMessage: c.redact(providerMsg), HTTPStatus: status}
+	}
+	if status >= 300 && status < 400 {
+		return nil, fail(pos.ErrKindRejected, "", fmt.Sprintf(
+			"Cryptomus sent the request elsewhere (HTTP %d): check that cryptomus.base_url is the API root, %s.", status, DefaultBaseURL))
+	}
+
+	var env envelope
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || trimmed[0] != '{' || json.Unmarshal(trimmed, &env) != nil {
+		return nil, c.notData(status, contentType, trimmed)
+	}
+
+	state, statePresent := env.state()
+	msg := c.redact(env.message())
+	fields := env.fieldErrors()
+	if status == http.StatusOK && (state == "0" || (!statePresent && msg == "" && len(fields) == 0 && len(env.Result) > 0)) {
+		return env.Result, nil
+	}
+
+	providerMsg := msg
+	if len(fields) > 0 {
+		providerMsg = joinNonEmpty("; ", msg, describeFieldErrors(fields))
+	}
+	lowMsg := strings.ToLower(msg)
+	switch {
+	case status == http.StatusUnauthorized || strings.Contains(lowMsg, "invalid sign"):
+		return nil, fail(pos.ErrKindAuth, providerMsg, authMessage)
+	case status == http.StatusTooManyRequests:
+		return nil, fail(pos.ErrKindTemporary, providerMsg,
+			"Cryptomus is receiving too many requests"+paren(status, msg)+"; the terminal will try again shortly.")
+	case status >= 500:
+		return nil, fail(pos.ErrKindTemporary, providerMsg,
+			"Cryptomus has an internal problem"+paren(status, msg)+"; the terminal will try again.")
+	case status == http.StatusRequestTimeout:
+		return nil, fail(pos.ErrKindTemporary, providerMsg,
+			"Cryptomus did not finish the request in time"+paren(status, msg)+"; the terminal will try again.")
+	case temporaryMessage(lowMsg):
+		return nil, fail(pos.ErrKindTemporary, providerMsg,
+			"Cryptomus cannot serve the request now: "+sentence(msg)+" The terminal will try again.")
+	case op.lookup && notFoundMessage(lowMsg, status, statePresent):
+		return nil, fail(pos.ErrKindNotFound, providerMsg,
+			"Cryptomus does not know this invoice: "+sentence(msg))
+	case status == http.StatusNotFound && !statePresent:
+		return nil, fail(pos.ErrKindRejected, providerMsg,
+			"Cryptomus has no such address"+paren(status, msg)+": check that cryptomus.base_url is the API root, "+DefaultBaseURL+".")
+	case len(fields) > 0 || msg != "":
+		return nil, fail(pos.ErrKindRejected, providerMsg,
+			"Cryptomus refused "+op.what+": "+sentence(providerMsg))
+	case status == http.StatusOK && !statePresent:
+		return nil, fail(pos.ErrKindBadReply, "", "Cryptomus sent a reply without a result (HTTP 200).")
+	}
+	return nil, fail(pos.ErrKindRejected, "",
+		fmt.Sprintf("Cryptomus refused %s without saying why (HTTP %d, state %s).", op.what, status, orDash(state)))
+}
+
+// notData describes a reply that is not a JSON object: a proxy's web page,
+// plain text, or JSON cut short.
+func (c *Client) notData(status int, contentType string, body []byte) *pos.ProviderError {
+	pe := &pos.ProviderError{Kind: pos.ErrKindBadReply, HTTPStatus: status}
+	var what string
+	switch {
+	case len(body) == 0:
+		what = "an empty reply"
+	case strings.Contains(strings.ToLower(contentType), "html") || body[0] == '<':
+		what = "a web page instead of data"
+	case body[0] == '{' || body[0] == '[':
+		what = "data that is cut short or malformed"
+	default:
+		pe.ProviderMessage = shorten(c.redact(string(body)), 120)
+		what = "plain text instead of data"
+	}
+	switch {
+	case status == http.StatusUnauthorized:
+		pe.Kind = pos.ErrKindAuth
+		pe.Message = authMessage
+		return pe
+	case status == http.StatusTooManyRequests:
+		pe.Kind = pos.ErrKindTemporary
+		pe.Message = "Cryptomus is receiving too many requests" + paren(status, pe.ProviderMessage) + "; the terminal will try again shortly."
+		return pe
+	case status == http.StatusNotFound:
+		pe.Kind = pos.ErrKindRejected
+		pe.Message = "Cryptomus has no such address (HTTP 404): check that cryptomus.base_url is the API root, " + DefaultBaseURL + "."
+		return pe
+	case status >= 500 || status == http.StatusRequestTimeout:
+		pe.Kind = pos.ErrKindTemporary
+	}
+	pe.Message = fmt.Sprintf("Cryptomus answered with %s%s.", what, paren(status, pe.ProviderMessage))
+	return pe
+}
+
+// transportError describes a request that got no answer.
+func transportError(err error) *pos.ProviderError {
+	var (
+		dnsErr  *net.DNSError
+		netErr  net.Error
+		certErr *tls.CertificateVerificationError
+		authErr x509.UnknownAuthorityError
+		hostErr x509.HostnameError
+	)
+	why := "the request failed"
+	switch {
+	case errors.Is(err, context.Canceled):
+		why = "the request was cancelled"
+	case errors.Is(err, context.DeadlineExceeded):
+		why = "no answer in time"
+	case errors.As(err, &dnsErr):
+		why = "the name " + dnsErr.Name + " could not be looked up (DNS)"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		why = "connection refused"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, syscall.EPIPE):
+		why = "the connection was cut before the answer arrived"
+	case errors.As(err, &certErr), errors.As(err, &authErr), errors.As(err, &hostErr):
+		why = "the secure connection failed because the server's certificate is not trusted"
+	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
+		why = "the network is unreachable"
+	case errors.As(err, &netErr) && netErr.Timeout():
+		why = "no answer in time"
+	}
+	return &pos.ProviderError{Kind: pos.ErrKindTransport, Message: "Cannot reach Cryptomus: " + why + ".", Err: err}
+}
+
+// temporaryMessage reports the business errors that Cryptomus documents as
+// "retry later".
+func temporaryMessage(low string) bool {
+	for _, s := range []string{"gateway error", "terminal was not found", "server error", "try again later"} {
+		if strings.Contains(low, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// notFoundMessage reports a "no such invoice" reply. A bare 404 "Not Found"
+// without state is a wrong URL, not a missing invoice, and must not end a
+// sale.
+func notFoundMessage(low string, status int, statePresent bool) bool {
+	if !strings.Contains(low, "not found") {
+		return status == http.StatusNotFound && statePresent
+	}
+	return statePresent || status != http.StatusNotFound || strings.TrimSuffix(low, ".") != "not found"
+}
+
+// ruleWords are the Laravel validation rules Cryptomus answers with, in words.
+var ruleWords = map[string]string{
+	"required":         "is required",
+	"required_without": "is required",
+	"required_with":    "is required",
+	"present":          "is required",
+	"string":           "must be text",
+	"numeric":          "must be a number",
+	"decimal":          "must be a decimal number",
+	"integer":          "must be a whole number",
+	"boolean":          "must be true or false",
+	"array":            "must be a list",
+	"url":              "must be a full web address",
+	"uuid":             "must be a UUID",
+	"email":            "must be an email address",
+	"in":               "is not one of the allowed values",
+	"not_in":           "is not allowed",
+	"exists":           "does not exist",
+	"unique":           "is already used",
+	"alpha_dash":       "may contain only letters, digits, - and _",
+	"regex":            "has characters that are not allowed",
+	"min":              "is too small",
+	"max":              "is too large",
+	"between":          "is out of range",
+	"gt":               "is too small",
+	"gte":              "is too small",
+	"lt":               "is too large",
+	"lte":              "is too large",
+	"size":             "has the wrong size",
+}
+
+// describeFieldErrors turns {"amount":["validation.required"]} into
+// "amount is required", fields in a stable order.
+func describeFieldErrors(fields map[string][]string) string {
+	names := make([]string, 0, len(fields))
+	for f := range fields {
+		names = append(names, f)
+	}
+	sort.Strings(names)
+	var parts []string
+	for _, f := range names {
+		field := strings.ReplaceAll(f, "_", " ")
+		seen := map[string]bool{}
+		for _, rule := range fields[f] {
+			w := ruleText(rule)
+			if w == "" || seen[w] {
+				continue
+			}
+			seen[w] = true
+			parts = append(parts, field+" "+w)
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// ruleText is one rule in words: "validation.min.string" → "is too short".
+func ruleText(rule string) string {
+	if !strings.HasPrefix(rule, "validation.") {
+		return strings.TrimSuffix(strings.TrimSpace(rule), ".")
+	}
+	parts := strings.Split(strings.TrimPrefix(rule, "validation."), ".")
+	name := parts[0]
+	if len(parts) > 1 && parts[1] == "string" {
+		switch name {
+		case "min", "gt", "gte":
+			return "is too short"
+		case "max", "lt", "lte":
+			return "is too long"
+		}
+	}
+	if w, ok := ruleWords[name]; ok {
+		return w
+	}
+	return "fails the check " + strings.ReplaceAll(strings.Join(parts, " "), "_", " ")
+}
+
+// sentence ends s with a full stop unless it ends in punctuation.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	if strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?") {
+		return s
+	}
+	return s + "."
+}
+
+// paren is " (HTTP 502)" or " (HTTP 500: Server error, #1)".
+func paren(status int, msg string) string {
+	if msg = strings.TrimSuffix(strings.TrimSpace(msg), "."); msg != "" {
+		return fmt.Sprintf(" (HTTP %d: %s)", status, msg)
+	}
+	return fmt.Sprintf(" (HTTP %d)", status)
+}
+
+func joinNonEmpty(sep string, parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p = strings.TrimSuffix(strings.TrimSpace(p), "."); p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, sep)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "missing"
+	}
+	return s
+}
+
+// shorten cuts s to at most n bytes on a rune boundary, on one line.
+func shorten(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,113 @@
+package cryptomus
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"cryptopos/providers"
+	"cryptopos/providers/cryptomus/sandbox"
+)
+
+// Kit wires Cryptomus into cryptopos: the [cryptomus] config section, the
+// demo against a local sandbox, and `cryptopos sandbox cryptomus`.
+var Kit = providers.Kit{
+	Key:     "cryptomus",
+	Name:    "Cryptomus",
+	Open:    open,
+	Demo:    demo,
+	Sandbox: runSandbox,
+}
+
+// DemoPayCurrencies are the coins the demo offers besides "customer chooses".
+var DemoPayCurrencies = []string{"USDT:tron", "BTC", "ETH", "LTC"}
+
+func open(env providers.Env) (providers.Opened, error) {
+	var cfg Config
+	if env.Section != nil {
+		if err := env.Section(&cfg); err != nil {
+			return providers.Opened{}, err
+		}
+	}
+	if env.Getenv != nil {
+		cfg.ApplyEnv(env.Getenv)
+	}
+	return openWith(cfg, env)
+}
+
+func openWith(cfg Config, env providers.Env) (providers.Opened, error) {
+	if err := cfg.Validate(); err != nil {
+		return providers.Opened{}, err
+	}
+	payOptions, err := cfg.PayOptions()
+	if err != nil {
+		return providers.Opened{}, err
+	}
+	c, err := New(cfg, Options{TerminalID: env.Shop.TerminalID, Logger: env.Log, Clock: env.Clock})
+	if err != nil {
+		return providers.Opened{}, err
+	}
+	return providers.Opened{Provider: c, PayOptions: payOptions}, nil
+}
+
+// demo starts a sandbox on 127.0.0.1 and a real client talking to it.
+func demo(env providers.Env) (providers.Opened, error) {
+	srv, err := sandbox.Start(sandbox.Options{Logger: env.Log}, "127.0.0.1:0")
+	if err != nil {
+		return providers.Opened{}, fmt.Errorf("cannot start the Cryptomus sandbox for the demo: %w", err)
+	}
+	cfg := Config{
+		BaseURL: srv.APIBase(), Merchant: srv.Merchant(), PaymentKey: srv.PaymentKey(),
+		PayCurrencies: DemoPayCurrencies,
+	}
+	opened, err := openWith(cfg, env)
+	if err != nil {
+		_ = srv.Close()
+		return providers.Opened{}, err
+	}
+	opened.Simulator = srv.Simulator()
+	opened.Close = func() { _ = srv.Close() }
+	if env.Log != nil {
+		env.Log.Info("cryptomus sandbox started for the demo", "url", srv.URL)
+	}
+	return opened, nil
+}
+
+// runSandbox is `cryptopos sandbox cryptomus [--listen ADDR]`.
+func runSandbox(args []string, out io.Writer, stop <-chan struct{}) error {
+	fs := flag.NewFlagSet("cryptopos sandbox cryptomus", flag.ContinueOnError)
+	fs.SetOutput(out)
+	listen := fs.String("listen", "127.0.0.1:8089", "serve on `ADDR`")
+	merchant := fs.String("merchant", sandbox.DemoMerchant, "the merchant id to accept")
+	key := fs.String("payment-key", sandbox.DemoPaymentKey, "the payment key to accept (a test value, not a real key)")
+	verbose := fs.Bool("v", false, "log every request")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	o := sandbox.Options{Merchant: *merchant, PaymentKey: *key}
+	if *verbose {
+		o.Logger = slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	srv, err := sandbox.Start(o, *listen)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	fmt.Fprintf(out, `Cryptomus sandbox listening on %s
+Point a terminal at it with:
+
+[cryptomus]
+base_url = %q
+merchant = %q
+payment_key = %q
+
+Invoice pages are at %s/pay/UUID. Stop with Ctrl-C.
+`, srv.URL, srv.APIBase(), srv.Merchant(), srv.PaymentKey(), srv.URL)
+	<-stop
+	fmt.Fprintln(out, "Cryptomus sandbox stopped.")
+	return nil
+}

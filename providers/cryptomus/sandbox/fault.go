@@ -1,0 +1,180 @@
+package sandbox
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// FaultKind is a kind of trouble the sandbox can inject.
+type FaultKind int
+
+// The faults. Each applies to API requests (/v1/...) only, never to the
+// payment pages.
+const (
+	// FaultResetAfterCreate processes a create (POST /v1/payment) and then
+	// closes the connection without answering: the client sees a transport
+	// error while the invoice exists.
+	FaultResetAfterCreate FaultKind = iota + 1
+	// FaultStatus500 answers HTTP 500 {"message":"Server error, #1",
+	// "code":500,"error":null}, without processing the request.
+	FaultStatus500
+	// FaultGatewayHTML answers HTTP 502 with an nginx error page, without
+	// processing the request.
+	FaultGatewayHTML
+	// FaultGarbage processes the request and answers HTTP 200 with the
+	// first half of the JSON reply.
+	FaultGarbage
+	// FaultLatency waits Fault.Delay of real time, then answers normally.
+	// It is for end-to-end tests; unit tests use the injected clock.
+	FaultLatency
+)
+
+// Fault is one injected fault. Faults wait in a queue: each request takes
+// the first fault whose Path matches it, and a fault is gone once it has
+// applied Times times.
+type Fault struct {
+	Kind FaultKind
+	// Path is the endpoint it applies to, e.g. "/v1/payment/info"; "" means
+	// any API endpoint (for FaultResetAfterCreate: "/v1/payment").
+	Path string
+	// Delay is the wait of FaultLatency.
+	Delay time.Duration
+	// Times is how many requests it applies to (0 means once).
+	Times int
+}
+
+// ResetAfterCreate is a FaultResetAfterCreate for the next create.
+func ResetAfterCreate() Fault { return Fault{Kind: FaultResetAfterCreate, Path: "/v1/payment"} }
+
+// Status500 is a FaultStatus500 for the next request to path ("" for any).
+func Status500(path string) Fault { return Fault{Kind: FaultStatus500, Path: path} }
+
+// GatewayHTML is a FaultGatewayHTML for the next request to path.
+func GatewayHTML(path string) Fault { return Fault{Kind: FaultGatewayHTML, Path: path} }
+
+// Garbage is a FaultGarbage for the next request to path.
+func Garbage(path string) Fault { return Fault{Kind: FaultGarbage, Path: path} }
+
+// Latency is a FaultLatency of d for the next request to path.
+func Latency(path string, d time.Duration) Fault {
+	return Fault{Kind: FaultLatency, Path: path, Delay: d}
+}
+
+// InjectFault queues f.
+func (s *Sandbox) InjectFault(f Fault) {
+	if f.Kind == FaultResetAfterCreate && f.Path == "" {
+		f.Path = "/v1/payment"
+	}
+	if f.Times <= 0 {
+		f.Times = 1
+	}
+	s.mu.Lock()
+	s.faults = append(s.faults, f)
+	s.mu.Unlock()
+}
+
+// ClearFaults drops every queued fault.
+func (s *Sandbox) ClearFaults() {
+	s.mu.Lock()
+	s.faults = nil
+	s.mu.Unlock()
+}
+
+// PendingFaults returns how many faults are still queued.
+func (s *Sandbox) PendingFaults() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.faults)
+}
+
+// takeFault removes one use of the first fault that applies to path.
+func (s *Sandbox) takeFault(path string) (Fault, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, f := range s.faults {
+		if f.Path != "" && strings.TrimSuffix(f.Path, "/") != path {
+			continue
+		}
+		if f.Times--; f.Times <= 0 {
+			s.faults = append(s.faults[:i], s.faults[i+1:]...)
+		} else {
+			s.faults[i] = f
+		}
+		return f, true
+	}
+	return Fault{}, false
+}
+
+const gatewayPage = `<html>
+<head><title>502 Bad Gateway</title></head>
+<body>
+<center><h1>502 Bad Gateway</h1></center>
+<hr><center>nginx</center>
+</body>
+</html>
+`
+
+// serveAPI answers /v1/... with any queued fault applied.
+func (s *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request) {
+	path := strings.TrimSuffix(r.URL.Path, "/")
+	fault, faulty := s.takeFault(path)
+	if faulty {
+		s.opts.Logger.Debug("sandbox: injecting fault", "kind", int(fault.Kind), "path", path)
+	}
+	switch {
+	case faulty && fault.Kind == FaultLatency:
+		select {
+		case <-time.After(fault.Delay):
+		case <-r.Context().Done():
+			return
+		}
+	case faulty && fault.Kind == FaultStatus500:
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = w.Write([]byte(`{"message":"Server error, #1","code":500,"error":null}`))
+		return
+	case faulty && fault.Kind == FaultGatewayHTML:
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusBadGateway)
+		_, _ = w.Write([]byte(gatewayPage))
+		return
+	}
+
+	body, err := readBody(r)
+	if err != nil {
+		return
+	}
+	rep := s.handleAPI(r, body)
+	s.opts.Logger.Debug("sandbox: api", "method", r.Method, "path", path, "status", rep.status)
+	switch {
+	case faulty && fault.Kind == FaultGarbage:
+		var buf bytes.Buffer
+		rec := &recorder{header: http.Header{}, buf: &buf}
+		writeJSON(rec, rep)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(buf.Bytes()[:buf.Len()/2])
+	case faulty && fault.Kind == FaultResetAfterCreate && rep.status == http.StatusOK:
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				_ = conn.Close()
+				return
+			}
+		}
+		panic(http.ErrAbortHandler) // no hijacking (HTTP/2): abort the stream instead
+	default:
+		writeJSON(w, rep)
+	}
+}
+
+// recorder captures a reply to mangle it.
+type recorder struct {
+	header http.Header
+	buf    *bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header         { return r.header }
+func (r *recorder) Write(b []byte) (int, error) { return r.buf.Write(b) }
+func (r *recorder) WriteHeader(int)             {}

@@ -1,0 +1,401 @@
+// Package ui is the cashier's terminal: Bubble Tea models for the Sale,
+// Currency, Invoice and Result screens. It talks to package pos only; all
+// I/O happens in commands that return messages.
+package ui
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/shopspring/decimal"
+
+	"cryptopos/pos"
+)
+
+// Options is what the terminal needs from the composition root.
+type Options struct {
+	Engine     *pos.Engine
+	Clock      pos.Clock
+	ShopName   string
+	Currency   pos.Currency
+	MaxAmount  decimal.Decimal
+	PayOptions []pos.PayOption
+	// Simulator is the demo customer; nil outside the demo.
+	Simulator pos.Simulator
+	Demo      bool
+	// Console selects the Linux console look (TERM=linux).
+	Console bool
+	// NoColor draws without colour (NO_COLOR); the program's colour
+	// profile can also switch it on.
+	NoColor bool
+	// Location is the time zone for times on screen; default time.Local.
+	Location *time.Location
+	// CheckPayOptions verifies the configured coins at start-up.
+	CheckPayOptions bool
+}
+
+type screenID int
+
+const (
+	screenSale screenID = iota
+	screenCurrency
+	screenInvoice
+	screenResult
+)
+
+// common is what every screen shares: options, theme, size and keys.
+type common struct {
+	opts          Options
+	theme         Theme
+	keys          keyMap
+	width, height int
+}
+
+func (c *common) now() time.Time { return c.opts.Clock.Now() }
+
+func (c *common) local(t time.Time) time.Time { return t.In(c.opts.Location) }
+
+func (c *common) providerName() string { return c.opts.Engine.Provider().Name() }
+
+// Model is the root model: it owns the screens and routes every message.
+type Model struct {
+	c        *common
+	help     help.Model
+	screen   screenID
+	sale     saleScreen
+	currency currencyScreen
+	invoice  invoiceScreen
+	result   resultScreen
+	sub      *pos.Subscription
+	notice   string // a start-up warning shown on the Sale and Currency screens
+	ticking  bool
+}
+
+// New returns the terminal's root model.
+func New(o Options) *Model {
+	if o.Location == nil {
+		o.Location = time.Local
+	}
+	c := &common{opts: o, keys: newKeyMap(), width: 80, height: 24}
+	c.theme = NewTheme(true, o.Console, o.NoColor)
+	m := &Model{c: c, help: help.New(), sub: o.Engine.Subscribe()}
+	m.applyTheme()
+	return m
+}
+
+// Init starts listening to the engine, resumes unfinished sales and asks the
+// terminal for its background colour.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.waitSnapshot(), m.resume(), tea.RequestBackgroundColor}
+	if m.c.opts.CheckPayOptions {
+		cmds = append(cmds, m.checkPayOptions())
+	}
+	return tea.Batch(cmds...)
+}
+
+// Close stops listening to the engine.
+func (m *Model) Close() { m.sub.Close() }
+
+type (
+	snapshotMsg pos.Snapshot
+	resumedMsg  struct {
+		inv pos.Invoice
+		ok  bool
+		err error
+	}
+	payOptionsMsg struct{ err error }
+	tickMsg       struct{}
+)
+
+func (m *Model) waitSnapshot() tea.Cmd {
+	sub := m.sub
+	return func() tea.Msg {
+		s, err := sub.Next(context.Background())
+		if err != nil {
+			return nil
+		}
+		return snapshotMsg(s)
+	}
+}
+
+func (m *Model) resume() tea.Cmd {
+	engine := m.c.opts.Engine
+	return func() tea.Msg {
+		inv, ok, err := engine.Resume(context.Background())
+		return resumedMsg{inv: inv, ok: ok, err: err}
+	}
+}
+
+func (m *Model) checkPayOptions() tea.Cmd {
+	engine, opts := m.c.opts.Engine, m.c.opts.PayOptions
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		return payOptionsMsg{err: engine.Provider().CheckPayOptions(ctx, opts)}
+	}
+}
+
+// tick wakes the model on the next whole second of the clock, for the
+// countdown. Only the Invoice screen ticks; nothing spins elsewhere.
+func (m *Model) tick() tea.Cmd {
+	if m.ticking {
+		return nil
+	}
+	m.ticking = true
+	clock := m.c.opts.Clock
+	now := clock.Now()
+	wait := now.Truncate(time.Second).Add(time.Second).Sub(now)
+	return func() tea.Msg {
+		<-clock.After(wait)
+		return tickMsg{}
+	}
+}
+
+// Update routes a message to the screen it concerns.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.c.width, m.c.height = msg.Width, msg.Height
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.c.theme = NewTheme(msg.IsDark(), m.c.opts.Console, m.c.theme.NoColor)
+		m.applyTheme()
+		return m, nil
+	case tea.ColorProfileMsg:
+		noColor := m.c.opts.NoColor || msg.Profile <= colorprofile.Ascii
+		m.c.theme = NewTheme(m.c.theme.Dark, m.c.opts.Console, noColor)
+		m.applyTheme()
+		return m, nil
+	case tea.KeyPressMsg:
+		if key.Matches(msg, m.c.keys.ForceQuit) {
+			return m, tea.Quit
+		}
+		return m, m.key(msg)
+	case snapshotMsg:
+		return m, tea.Batch(m.waitSnapshot(), m.snapshot(pos.Snapshot(msg)))
+	case tickMsg:
+		m.ticking = false
+		if m.screen == screenInvoice {
+			return m, m.tick()
+		}
+		return m, nil
+	case resumedMsg:
+		return m, m.resumed(msg)
+	case payOptionsMsg:
+		if msg.err != nil {
+			m.notice = msg.err.Error()
+		}
+		return m, nil
+	}
+	return m, m.screenMsg(msg)
+}
+
+func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	switch m.screen {
+	case screenSale:
+		return m.sale.key(m.c, msg)
+	case screenCurrency:
+		return m.currency.key(m.c, msg)
+	case screenInvoice:
+		return m.invoice.key(m.c, msg)
+	}
+	return m.result.key(m.c, msg)
+}
+
+// screenMsg handles the messages screens send to move between screens, and
+// the replies of their commands.
+func (m *Model) screenMsg(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case amountMsg:
+		m.currency = newCurrencyScreen(pos.Money(msg))
+		m.screen = screenCurrency
+	case backToSaleMsg:
+		m.screen = screenSale
+	case pickMsg:
+		return startSale(m.c.opts.Engine, m.currency.amount, pos.PayOption(msg))
+	case saleStartedMsg:
+		m.currency.creating = false
+		if msg.err != nil {
+			m.currency.err = msg.err.Error()
+			return nil
+		}
+		return m.showInvoice(pos.Snapshot{Invoice: msg.inv, Watching: true})
+	case dismissedMsg, simulatedMsg:
+		if m.screen == screenInvoice && m.invoice.reply(msg) {
+			return m.showResult(m.invoice.snap.Invoice)
+		}
+	case newSaleMsg:
+		m.sale = saleScreen{}
+		m.screen = screenSale
+		return focus(m.c.opts.Engine, "")
+	case renewedMsg:
+		if msg.err != nil {
+			m.result.err = msg.err.Error()
+			return nil
+		}
+		return m.showInvoice(pos.Snapshot{Invoice: msg.inv, Watching: true})
+	}
+	return nil
+}
+
+func (m *Model) showResult(inv pos.Invoice) tea.Cmd {
+	m.result = resultScreen{inv: inv}
+	m.screen = screenResult
+	return focus(m.c.opts.Engine, "")
+}
+
+func (m *Model) showInvoice(s pos.Snapshot) tea.Cmd {
+	m.invoice = newInvoiceScreen(s)
+	m.screen = screenInvoice
+	return tea.Batch(m.tick(), focus(m.c.opts.Engine, s.Invoice.OrderID))
+}
+
+func (m *Model) resumed(msg resumedMsg) tea.Cmd {
+	if msg.err != nil {
+		m.notice = msg.err.Error()
+		return nil
+	}
+	if !msg.ok || m.screen != screenSale || m.sale.input != "" {
+		return nil
+	}
+	cmd := m.showInvoice(pos.Snapshot{Invoice: msg.inv, Watching: true})
+	m.invoice.resumed = true
+	return cmd
+}
+
+// snapshot updates the invoice on screen; other invoices are watched in the
+// background and need nothing from the cashier.
+func (m *Model) snapshot(s pos.Snapshot) tea.Cmd {
+	if m.screen != screenInvoice || s.Invoice.OrderID != m.invoice.snap.Invoice.OrderID {
+		return nil
+	}
+	inv := s.Invoice
+	if inv.Status == pos.StatusFailed && !inv.Created() && !m.invoice.resumed {
+		// Refused before it existed: back to the choice, with the reason
+		// where the cashier is looking.
+		m.currency.err = inv.Reason
+		m.screen = screenCurrency
+		return focus(m.c.opts.Engine, "")
+	}
+	if m.invoice.update(s) {
+		return m.showResult(inv)
+	}
+	return nil
+}
+
+func focus(e *pos.Engine, orderID string) tea.Cmd {
+	return func() tea.Msg {
+		e.Focus(orderID)
+		return nil
+	}
+}
+
+func (m *Model) applyTheme() {
+	t := m.c.theme
+	m.help.Styles.ShortKey = t.HelpKey
+	m.help.Styles.ShortDesc = t.HelpDesc
+	m.help.Styles.ShortSeparator = t.HelpDesc
+	m.help.Styles.Ellipsis = t.HelpDesc
+	m.help.ShortSeparator = "   "
+}
+
+// Minimum size for the frame; smaller windows get a message instead.
+const minWidth, minHeight = 40, 12
+
+// chromeRows are the rows around the body: header, two rules, help bar.
+const chromeRows = 4
+
+// View draws the header, the current screen and the help bar.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "cryptopos · " + m.c.opts.ShopName
+	return v
+}
+
+func (m *Model) render() string {
+	c := m.c
+	w, h := c.width, c.height
+	if w < minWidth || h < minHeight {
+		msg := c.theme.Warn.Render("Make the window larger: at least 40 columns by 12 rows.")
+		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center,
+			lipgloss.NewStyle().Width(max(1, w-2)).Align(lipgloss.Center).Render(msg))
+	}
+	bodyH := h - chromeRows
+	var body, right string
+	var bindings []key.Binding
+	switch m.screen {
+	case screenSale:
+		body, bindings = m.sale.view(c, w, bodyH, m.notice), m.sale.help(c)
+	case screenCurrency:
+		body, bindings = m.currency.view(c, w, bodyH, m.notice), m.currency.help(c)
+	case screenInvoice:
+		body, bindings = m.invoice.view(c, w, bodyH), m.invoice.help(c)
+		right = c.theme.Muted.Render("order " + m.invoice.snap.Invoice.OrderID)
+	default:
+		body, bindings = m.result.view(c, w, bodyH), m.result.help(c)
+	}
+	rule := c.theme.Rule.Render(strings.Repeat("─", w))
+	return strings.Join([]string{
+		m.header(w), rule, fit(body, w, bodyH), rule, fit(m.helpBar(bindings, right, w), w, 1),
+	}, "\n")
+}
+
+func (m *Model) header(w int) string {
+	t := m.c.theme
+	left := " " + t.Shop.Render(m.c.opts.ShopName)
+	right := t.Brand.Render("cryptopos · "+m.c.providerName()) + " "
+	if m.c.opts.Demo {
+		right = t.Badge.Render(" DEMO ") + " " + right
+	}
+	return spread(left, right, w)
+}
+
+// helpBar shows the keys; the text on the right gives way when space is short.
+func (m *Model) helpBar(bindings []key.Binding, right string, w int) string {
+	m.help.SetWidth(0)
+	keys := " " + m.help.ShortHelpView(bindings)
+	if right == "" || lipgloss.Width(keys)+lipgloss.Width(right)+3 > w {
+		m.help.SetWidth(w - 1)
+		return " " + m.help.ShortHelpView(bindings)
+	}
+	return spread(keys, right+" ", w)
+}
+
+// spread puts left and right at the two ends of a line of width w.
+func spread(left, right string, w int) string {
+	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		return truncate(left+" "+right, w)
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+// fit pads or cuts s to exactly h lines of width w.
+func fit(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	for i, l := range lines {
+		if lw := lipgloss.Width(l); lw > w {
+			lines[i] = truncate(l, w)
+		} else {
+			lines[i] = l + strings.Repeat(" ", w-lw)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// truncate cuts styled text to width w.
+func truncate(s string, w int) string { return ansi.Truncate(s, w, "…") }

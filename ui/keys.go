@@ -1,0 +1,39 @@
+package ui
+
+import "charm.land/bubbles/v2/key"
+
+// keyMap holds every key binding, grouped by screen. The help bar shows the
+// current screen's bindings, so the keys are always on screen.
+type keyMap struct {
+	// Sale
+	Type, Delete, Continue, Quit key.Binding
+	// Currency
+	Pick, Move, Create, Back key.Binding
+	// Invoice
+	Cancel, Confirm, KeepWaiting, CheckNow key.Binding
+	// Result
+	NewSale, Renew key.Binding
+	// Everywhere
+	ForceQuit key.Binding
+}
+
+func newKeyMap() keyMap {
+	b, keys, help := key.NewBinding, key.WithKeys, key.WithHelp
+	return keyMap{
+		Type:        b(keys("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", ".", ","), help("0-9 . ,", "type")),
+		Delete:      b(keys("backspace", "delete"), help("⌫", "delete")),
+		Continue:    b(keys("enter"), help("enter", "continue")),
+		Quit:        b(keys("q"), help("q", "quit")),
+		Pick:        b(keys("1", "2", "3", "4", "5", "6", "7", "8", "9"), help("1-9", "pick")),
+		Move:        b(keys("up", "down", "k", "j"), help("↑/↓", "move")),
+		Create:      b(keys("enter"), help("enter", "create invoice")),
+		Back:        b(keys("esc"), help("esc", "back")),
+		Cancel:      b(keys("c"), help("c", "cancel sale")),
+		Confirm:     b(keys("y"), help("y", "yes, cancel it")),
+		KeepWaiting: b(keys("n", "esc"), help("n", "no, keep waiting")),
+		CheckNow:    b(keys("r"), help("r", "check now")),
+		NewSale:     b(keys("enter"), help("enter", "new sale")),
+		Renew:       b(keys("r"), help("r", "renew invoice")),
+		ForceQuit:   b(keys("ctrl+c")),
+	}
+}
