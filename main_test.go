@@ -66,7 +66,7 @@ func TestExampleConfigLoadsAndDocumentsEveryKey(t *testing.T) {
 	}{
 		{"shop", []string{"name", "currency", "max_amount", "terminal_id"}},
 		{"journal", []string{"path"}},
-		{"poll", []string{"interval"}},
+		{"poll", []string{"interval", "background_interval"}},
 		{"log", []string{"path", "level"}},
 	} {
 		for _, k := range section.keys {

@@ -51,8 +51,9 @@ func runTerminal(args terminalArgs, stderr io.Writer) error {
 
 	cur, _ := pos.LookupCurrency(s.file.Shop.Currency)
 	engine := pos.NewEngine(s.opened.Provider, s.journal, pos.SystemClock{}, pos.EngineConfig{
-		PollInterval: s.file.Poll.Interval,
-		TerminalID:   s.file.Shop.TerminalID,
+		PollInterval:       s.file.Poll.Interval,
+		BackgroundInterval: s.file.Poll.Background,
+		TerminalID:         s.file.Shop.TerminalID,
 	}, s.log)
 	defer engine.Close()
 

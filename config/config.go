@@ -36,6 +36,9 @@ type File struct {
 	Poll struct {
 		// Interval between status checks of the invoice on screen.
 		Interval time.Duration `toml:"interval"`
+		// Background is the interval for invoices off screen: cancelled on
+		// the terminal but still payable, or resumed after a restart.
+		Background time.Duration `toml:"background_interval"`
 	} `toml:"poll"`
 	Log struct {
 		// Path of the log file; default: beside the journal. Logs never go
@@ -57,6 +60,7 @@ type Shop struct {
 // Defaults for keys the file leaves out.
 const (
 	DefaultPollInterval = 3 * time.Second
+	DefaultBackground   = 15 * time.Second
 	DefaultMaxAmount    = "10000"
 	DefaultTerminalID   = "pos"
 	DefaultShopName     = "My shop"
@@ -183,6 +187,12 @@ func (f *File) Check() error {
 		f.Poll.Interval = DefaultPollInterval
 	case f.Poll.Interval < time.Second || f.Poll.Interval > time.Minute:
 		return fmt.Errorf("poll.interval: %s is out of range; use 1s to 1m", f.Poll.Interval)
+	}
+	switch {
+	case f.Poll.Background == 0:
+		f.Poll.Background = DefaultBackground
+	case f.Poll.Background < time.Second || f.Poll.Background > 10*time.Minute:
+		return fmt.Errorf("poll.background_interval: %s is out of range; use 1s to 10m", f.Poll.Background)
 	}
 	switch f.Log.Level = strings.ToLower(f.Log.Level); f.Log.Level {
 	case "":

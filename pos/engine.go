@@ -261,6 +261,7 @@ func (e *Engine) Reissue(ctx context.Context, orderID string) (Invoice, error) {
 	if err := e.journal.Update(ctx, inv, "renewed with a fresh address and expiry"); err != nil {
 		return Invoice{}, fmt.Errorf("the invoice was renewed but could not be written to the journal: %w", err)
 	}
+	e.log.Info("invoice renewed", "order_id", orderID, "expires_at", inv.ExpiresAt)
 	e.watch(inv, false)
 	return inv, nil
 }

@@ -75,6 +75,7 @@ type Model struct {
 	result   resultScreen
 	sub      *pos.Subscription
 	notice   string // a start-up warning shown on the Sale and Currency screens
+	recheck  bool   // the coin check could not reach the provider: try again once it answers
 	ticking  bool
 }
 
@@ -179,7 +180,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.key(msg)
 	case snapshotMsg:
-		return m, tea.Batch(m.waitSnapshot(), m.snapshot(pos.Snapshot(msg)))
+		cmds := []tea.Cmd{m.waitSnapshot(), m.snapshot(pos.Snapshot(msg))}
+		if m.recheck && msg.Trouble == nil && !msg.LastChecked.IsZero() {
+			m.recheck = false // the provider answers again: check the coins now
+			cmds = append(cmds, m.checkPayOptions())
+		}
+		return m, tea.Batch(cmds...)
 	case tickMsg:
 		m.ticking = false
 		if m.screen == screenInvoice {
@@ -189,7 +195,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case resumedMsg:
 		return m, m.resumed(msg)
 	case payOptionsMsg:
-		if msg.err != nil {
+		m.notice, m.recheck = "", false
+		switch {
+		case msg.err == nil:
+		case pos.Retryable(msg.err):
+			m.notice = "Could not check the configured coins: " + msg.err.Error()
+			m.recheck = true
+		default:
 			m.notice = msg.err.Error()
 		}
 		return m, nil
@@ -270,9 +282,14 @@ func (m *Model) resumed(msg resumedMsg) tea.Cmd {
 	return cmd
 }
 
-// snapshot updates the invoice on screen; other invoices are watched in the
-// background and need nothing from the cashier.
+// snapshot updates the invoice on screen, or the outcome shown (a sale
+// cancelled on the terminal may still be paid); other invoices are watched
+// in the background and need nothing from the cashier.
 func (m *Model) snapshot(s pos.Snapshot) tea.Cmd {
+	if m.screen == screenResult && s.Invoice.OrderID == m.result.inv.OrderID {
+		m.result.inv = s.Invoice
+		return nil
+	}
 	if m.screen != screenInvoice || s.Invoice.OrderID != m.invoice.snap.Invoice.OrderID {
 		return nil
 	}

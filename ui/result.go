@@ -101,6 +101,9 @@ func (s *resultScreen) explain(c *common) []string {
 	switch s.outcome() {
 	case pos.StatusPaid:
 		out = []string{t.Text.Render(summary + " · " + at)}
+		if inv.Dismissed {
+			out = append(out, t.Good.Render("The customer paid after the sale was cancelled on the terminal."))
+		}
 	case pos.StatusOverpaid:
 		out = []string{t.Text.Render(summary + " · " + at)}
 		if !inv.Paid.IsZero() {

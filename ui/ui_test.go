@@ -210,6 +210,8 @@ func TestCancelAsksFirstAndKeepsWatching(t *testing.T) {
 	h.waitFor("late payment recorded", func(string) bool {
 		return h.journaled(inv.OrderID).Status == pos.StatusPaid
 	})
+	h.waitText("The customer paid after the sale was cancelled on the terminal.")
+	h.golden("result-paid-after-cancel")
 }
 
 func TestRefusedInvoiceReturnsToTheChoiceWithTheReason(t *testing.T) {
@@ -321,4 +323,39 @@ func TestDemoKeysPayTheInvoice(t *testing.T) {
 	h.golden("invoice-demo")
 	h.press("p")
 	h.waitText("PAID") // at once: the demo asks for a check right after paying
+}
+
+// offlineOnce fails the first coin check in transport, then accepts.
+type offlineOnce struct {
+	*postest.Provider
+	calls int
+}
+
+func (o *offlineOnce) CheckPayOptions(ctx context.Context, opts []pos.PayOption) error {
+	o.calls++
+	if o.calls == 1 {
+		return postest.Transport()
+	}
+	return nil
+}
+
+func TestCoinCheckIsRepeatedOnceTheProviderAnswers(t *testing.T) {
+	clock := postest.NewClock(t0)
+	p := &offlineOnce{Provider: postest.NewProvider(clock, 15*time.Minute)}
+	h := &harness{t: t, clock: clock, provider: p.Provider, journal: postest.NewJournal(), msgs: make(chan tea.Msg, 256)}
+	h.engine = pos.NewEngine(p, h.journal, clock, pos.EngineConfig{}, nil)
+	eur, _ := pos.LookupCurrency("EUR")
+	h.m = New(Options{Engine: h.engine, Clock: clock, ShopName: "Corner Café", Currency: eur,
+		MaxAmount: decimal.RequireFromString("5000"), Location: time.UTC, CheckPayOptions: true,
+		PayOptions: []pos.PayOption{{Code: "BTC"}}})
+	t.Cleanup(func() { h.m.Close(); h.engine.Close() })
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.run(h.m.Init())
+	h.waitText("Could not check the configured coins: Cannot reach FakePay")
+	h.sale("12.50", "2")
+	h.press("esc") // nothing; the notice is for the Sale screen
+	h.waitFor("the notice gone", func(string) bool { return h.m.notice == "" })
+	if p.calls != 2 {
+		t.Fatalf("coin check ran %d times, want 2", p.calls)
+	}
 }

@@ -15,6 +15,14 @@
 // Endpoints: POST /v1/payment, POST /v1/payment/info,
 // POST /v1/payment/services; GET /pay/{uuid} and POST /pay/{uuid}/{action}
 // for the page.
+//
+// Admin endpoints, for a test in another process (stripe-mock style; not
+// part of the Cryptomus API, unsigned, never faulted): GET
+// /_sandbox/invoices lists every invoice as JSON (uuid, order_id, status,
+// url, amounts), GET /_sandbox/invoices/{id} shows one, and POST
+// /_sandbox/invoices/{id}/{action} drives one like Drive, where id is a
+// uuid or an order id and action an Action such as pay, pay_partial or
+// expire. See AdminInvoice.
 package sandbox
 
 import (
@@ -96,6 +104,7 @@ func New(o Options) *Sandbox {
 	s.mux.HandleFunc("/v1/", s.serveAPI)
 	s.mux.HandleFunc("GET /pay/{uuid}", s.servePage)
 	s.mux.HandleFunc("POST /pay/{uuid}/{action}", s.servePageAction)
+	s.registerAdmin()
 	return s
 }
 
