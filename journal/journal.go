@@ -230,23 +230,73 @@ const unfinishedQuery = `SELECT ` + columns + ` FROM invoices
 // Unfinished returns every invoice whose status is not final, oldest
 // (by CreatedAt) first.
 func (j *Journal) Unfinished(ctx context.Context) ([]pos.Invoice, error) {
-	rows, err := j.db.QueryContext(ctx, unfinishedQuery)
+	return j.query(ctx, "the unfinished invoices", unfinishedQuery)
+}
+
+// unpaidQuery repeats the WHERE clause of the partial index invoices_unpaid.
+const unpaidQuery = `SELECT ` + columns + ` FROM invoices
+	WHERE status IN ` + unpaidStatuses + ` AND updated_at >= ?
+	ORDER BY updated_at, order_id`
+
+// RecentlyUnpaid returns the invoices that ended without full payment and
+// were last updated at or after since, oldest update first.
+func (j *Journal) RecentlyUnpaid(ctx context.Context, since time.Time) ([]pos.Invoice, error) {
+	return j.query(ctx, "the recently unpaid invoices", unpaidQuery, since.UnixMilli())
+}
+
+// List returns the invoices that match f, newest (by CreatedAt, then order
+// id) first.
+func (j *Journal) List(ctx context.Context, f pos.Filter) ([]pos.Invoice, error) {
+	var (
+		where []string
+		args  []any
+	)
+	if !f.From.IsZero() {
+		where, args = append(where, "created_at >= ?"), append(args, f.From.UnixMilli())
+	}
+	if !f.To.IsZero() {
+		where, args = append(where, "created_at < ?"), append(args, f.To.UnixMilli())
+	}
+	if f.After != nil {
+		where = append(where, "(created_at < ? OR (created_at = ? AND order_id < ?))")
+		at := f.After.CreatedAt.UnixMilli()
+		args = append(args, at, at, f.After.OrderID)
+	}
+	if len(f.Statuses) > 0 {
+		marks := strings.TrimSuffix(strings.Repeat("?, ", len(f.Statuses)), ", ")
+		where = append(where, "status IN ("+marks+")")
+		for _, s := range f.Statuses {
+			args = append(args, string(s))
+		}
+	}
+	q := `SELECT ` + columns + ` FROM invoices`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY created_at DESC, order_id DESC"
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	return j.query(ctx, "the invoices", q, args...)
+}
+
+// query runs a SELECT of invoice columns; what names them in errors.
+func (j *Journal) query(ctx context.Context, what, q string, args ...any) ([]pos.Invoice, error) {
+	rows, err := j.db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("could not read the unfinished invoices from the journal: %w", err)
+		return nil, fmt.Errorf("could not read %s from the journal: %w", what, err)
 	}
 	defer rows.Close()
 	var out []pos.Invoice
 	for rows.Next() {
 		inv, err := scanInvoice(rows)
 		if err != nil {
-			return nil, fmt.Errorf("could not read the unfinished invoices from the journal: %w", err)
+			return nil, fmt.Errorf("could not read %s from the journal: %w", what, err)
 		}
-		if !inv.Status.Final() { // in case pos and finalStatuses ever disagree
-			out = append(out, inv)
-		}
+		out = append(out, inv)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("could not read the unfinished invoices from the journal: %w", err)
+		return nil, fmt.Errorf("could not read %s from the journal: %w", what, err)
 	}
 	return out, nil
 }
@@ -338,24 +388,26 @@ const (
 	updateColumns = `provider, amount, currency, pay_code, pay_network,
 	created_at, updated_at, provider_id, url, address, expires_at,
 	pay_amount, pay_currency, paid_amount, paid_currency, network,
-	status, provider_status, reason, dismissed`
+	status, provider_status, reason, dismissed, late, replaces`
 )
 
-const placeholders = `?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`
+const placeholders = `?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`
 
 func values(inv pos.Invoice) []any {
 	amount, currency := moneyValues(inv.Amount)
 	payAmount, payCurrency := moneyValues(inv.PayAmount)
 	paidAmount, paidCurrency := moneyValues(inv.Paid)
-	dismissed := 0
-	if inv.Dismissed {
-		dismissed = 1
+	flag := func(b bool) int {
+		if b {
+			return 1
+		}
+		return 0
 	}
 	return []any{
 		inv.OrderID, inv.Provider, amount, currency, inv.Pay.Code, inv.Pay.Network,
 		timeValue(inv.CreatedAt), timeValue(inv.UpdatedAt), inv.ProviderID, inv.URL, inv.Address, timeValue(inv.ExpiresAt),
 		payAmount, payCurrency, paidAmount, paidCurrency, inv.Network,
-		string(inv.Status), inv.ProviderStatus, inv.Reason, dismissed,
+		string(inv.Status), inv.ProviderStatus, inv.Reason, flag(inv.Dismissed), flag(inv.Late), inv.Replaces,
 	}
 }
 
@@ -367,18 +419,19 @@ func scanInvoice(s scanner) (pos.Invoice, error) {
 		amount, currency, payAmount, payCurrency   sql.NullString
 		paidAmount, paidCurrency                   sql.NullString
 		createdAt, updatedAt, expiresAt, dismissed sql.NullInt64
+		late                                       int64
 		status                                     string
 	)
 	err := s.Scan(&inv.OrderID, &inv.Provider, &amount, &currency, &inv.Pay.Code, &inv.Pay.Network,
 		&createdAt, &updatedAt, &inv.ProviderID, &inv.URL, &inv.Address, &expiresAt,
 		&payAmount, &payCurrency, &paidAmount, &paidCurrency, &inv.Network,
-		&status, &inv.ProviderStatus, &inv.Reason, &dismissed)
+		&status, &inv.ProviderStatus, &inv.Reason, &dismissed, &late, &inv.Replaces)
 	if err != nil {
 		return pos.Invoice{}, err
 	}
 	inv.Status = pos.Status(status)
 	inv.CreatedAt, inv.UpdatedAt, inv.ExpiresAt = readTime(createdAt), readTime(updatedAt), readTime(expiresAt)
-	inv.Dismissed = dismissed.Int64 != 0
+	inv.Dismissed, inv.Late = dismissed.Int64 != 0, late != 0
 	for _, m := range []struct {
 		dst              *pos.Money
 		amount, currency sql.NullString

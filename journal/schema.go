@@ -18,6 +18,9 @@ const applicationID = 0x43504f53
 // recreates the index with the new list.
 const finalStatuses = `('paid', 'overpaid', 'underpaid', 'expired', 'cancelled', 'failed')`
 
+// unpaidStatuses is pos.Unpaid in SQL, for the same reason.
+const unpaidStatuses = `('expired', 'cancelled', 'underpaid', 'failed')`
+
 // migrations are the schema changes in order; migration i takes the file from
 // PRAGMA user_version i to i+1. Never edit one that has shipped: append.
 var migrations = []string{
@@ -46,13 +49,20 @@ CREATE TABLE invoices (
 	provider_status TEXT    NOT NULL,
 	reason          TEXT    NOT NULL,
 	dismissed       INTEGER NOT NULL CHECK (dismissed IN (0, 1)),
+	late            INTEGER NOT NULL CHECK (late IN (0, 1)),      -- paid after it had ended unpaid
+	replaces        TEXT    NOT NULL,  -- order id of the invoice this one replaced, or ''
+
 	CHECK ((amount IS NULL) = (currency IS NULL)),
 	CHECK ((pay_amount IS NULL) = (pay_currency IS NULL)),
 	CHECK ((paid_amount IS NULL) = (paid_currency IS NULL))
 ) STRICT;
 
--- History and reports: sales in a time range.
-CREATE INDEX invoices_created ON invoices (created_at);
+-- History and reports: sales in a time range, newest first.
+CREATE INDEX invoices_created ON invoices (created_at, order_id);
+
+-- The late-payment watchdog: sales that ended unpaid, by when they ended.
+CREATE INDEX invoices_unpaid ON invoices (updated_at)
+	WHERE status IN ` + unpaidStatuses + `;
 
 -- Start-up resume: only the few invoices without an outcome are indexed,
 -- already in the order Unfinished returns them.

@@ -63,6 +63,10 @@ type Snapshot struct {
 	NextCheck time.Time
 	// Watching is false once the engine has stopped watching the invoice.
 	Watching bool
+	// Source is where the status came from ("Cryptomus API", "relay"), and
+	// SourceAt when that source learned it.
+	Source   string
+	SourceAt time.Time
 }
 
 // Engine takes sales from creation to a final status: it journals each
@@ -111,13 +115,36 @@ func (e *Engine) Close() {
 	e.wg.Wait()
 }
 
-// StartSale journals a new invoice for amount, payable in pay, and starts
-// creating it at the provider in the background. It returns once the invoice
-// is in the journal; its progress arrives as Snapshots.
-func (e *Engine) StartSale(ctx context.Context, amount Money, pay PayOption) (Invoice, error) {
+// Sale is what the cashier asks for: an amount, how it is paid, and the
+// customer when the provider needs to know.
+type Sale struct {
+	Amount   Money
+	Pay      PayOption
+	Customer *Customer
+}
+
+// StartSale journals a new invoice for the sale and starts creating it at
+// the provider in the background. It returns once the invoice is in the
+// journal; its progress arrives as Snapshots.
+func (e *Engine) StartSale(ctx context.Context, sale Sale) (Invoice, error) {
 	now := e.clock.Now()
+	if asker, ok := e.provider.(CustomerAsker); ok {
+		needs := asker.CustomerNeeds(sale.Pay)
+		if needs.Identity && (sale.Customer == nil || !sale.Customer.Identified()) {
+			return Invoice{}, ErrNeedCustomer
+		}
+	}
+	if sale.Customer != nil {
+		var needs CustomerNeeds
+		if asker, ok := e.provider.(CustomerAsker); ok {
+			needs = asker.CustomerNeeds(sale.Pay)
+		}
+		if err := sale.Customer.Validate(needs, now); err != nil {
+			return Invoice{}, err
+		}
+	}
 	inv := Invoice{
-		Provider: e.provider.Key(), Amount: amount, Pay: pay,
+		Provider: e.provider.Key(), Amount: sale.Amount, Pay: sale.Pay, Customer: sale.Customer,
 		CreatedAt: now, UpdatedAt: now, Status: StatusCreating,
 	}
 	var err error
@@ -132,7 +159,7 @@ func (e *Engine) StartSale(ctx context.Context, amount Money, pay PayOption) (In
 	if err != nil {
 		return Invoice{}, fmt.Errorf("could not write the sale to the journal, so it was not started: %w", err)
 	}
-	e.log.Info("sale started", "order_id", inv.OrderID, "amount", amount.String(), "pay", pay.String())
+	e.log.Info("sale started", "order_id", inv.OrderID, "amount", sale.Amount.String(), "pay", sale.Pay.String())
 	e.mu.Lock()
 	e.focus = inv.OrderID
 	e.mu.Unlock()
@@ -306,6 +333,8 @@ type watch struct {
 	dirty       bool // the last journal write failed; write again
 	failures    int
 	lastChecked time.Time
+	source      string
+	sourceAt    time.Time
 	trouble     error
 	nextCheck   time.Time
 	done        bool
@@ -320,7 +349,7 @@ func (w *watch) poke() {
 
 func (w *watch) snapshot() Snapshot {
 	return Snapshot{Invoice: w.inv, LastChecked: w.lastChecked, Trouble: w.trouble,
-		NextCheck: w.nextCheck, Watching: !w.done}
+		NextCheck: w.nextCheck, Watching: !w.done, Source: w.source, SourceAt: w.sourceAt}
 }
 
 func (e *Engine) run(w *watch) {
@@ -421,6 +450,12 @@ func (e *Engine) step(w *watch) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.failures, w.trouble, w.lastChecked = 0, nil, e.clock.Now()
+	if u.Source != "" {
+		w.source, w.sourceAt = u.Source, u.At
+		if w.sourceAt.IsZero() {
+			w.sourceAt = w.lastChecked
+		}
+	}
 	before := w.inv.Status
 	if !w.inv.Apply(u) {
 		return

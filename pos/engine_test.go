@@ -67,7 +67,7 @@ func (r *rig) until(what string, ok func(pos.Snapshot) bool) pos.Snapshot {
 
 func (r *rig) sale() pos.Invoice {
 	r.t.Helper()
-	inv, err := r.engine.StartSale(context.Background(), eur("12.50"), pos.PayOption{Code: "BTC"})
+	inv, err := r.engine.StartSale(context.Background(), pos.Sale{Amount: eur("12.50"), Pay: pos.PayOption{Code: "BTC"}})
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -264,7 +264,7 @@ func TestResumePicksUpUnfinishedInvoices(t *testing.T) {
 	// before the provider saw it, one older sale already paid.
 	first := pos.NewEngine(provider, journal, clock, pos.EngineConfig{}, nil)
 	sub := first.Subscribe()
-	shown, _ := first.StartSale(ctx, eur("12.50"), pos.PayOption{})
+	shown, _ := first.StartSale(ctx, pos.Sale{Amount: eur("12.50")})
 	for s := range snapshots(t, sub) {
 		if s.Invoice.Created() {
 			break
@@ -369,7 +369,7 @@ func TestJournalFailureIsRetried(t *testing.T) {
 func TestStartSaleFailsWhenTheJournalDoes(t *testing.T) {
 	r := newRig(t, nil)
 	r.journal.Fail(errors.New("disk full"), 5)
-	if _, err := r.engine.StartSale(context.Background(), eur("1"), pos.PayOption{}); err == nil {
+	if _, err := r.engine.StartSale(context.Background(), pos.Sale{Amount: eur("1")}); err == nil {
 		t.Fatal("a sale that is not journaled must not start")
 	}
 	if r.provider.Calls(postest.MethodCreate) != 0 {
@@ -382,7 +382,7 @@ func TestOrderIDsAreUniqueAndProviderSafe(t *testing.T) {
 	valid := regexp.MustCompile(`^pos-[0-9a-hjkmnp-tv-z]{13}$`)
 	seen := map[string]bool{}
 	for i := 0; i < 200; i++ {
-		inv, err := r.engine.StartSale(context.Background(), eur("1"), pos.PayOption{})
+		inv, err := r.engine.StartSale(context.Background(), pos.Sale{Amount: eur("1")})
 		if err != nil {
 			t.Fatal(err)
 		}

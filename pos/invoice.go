@@ -125,6 +125,16 @@ type Invoice struct {
 	// while the provider still accepts payment: the invoice is watched in the
 	// background until final, so a late payment is still recorded.
 	Dismissed bool
+	// Late is set when money arrived after the sale had ended unpaid
+	// (expired, cancelled, underpaid): a late payment.
+	Late bool
+	// Replaces is the order id of an earlier invoice of the same sale that
+	// was cancelled because the provider could not tell us what it was.
+	Replaces string
+
+	// Customer is who pays, when the provider needs it. It is personal data
+	// and kept in memory only: the journal never stores it.
+	Customer *Customer
 }
 
 // Created reports whether the provider has answered the create request.
@@ -168,6 +178,9 @@ type Update struct {
 	// Source says where the status came from ("Cryptomus API", "relay"), for
 	// the status line and the journal.
 	Source string
+	// At is when the source learned the status (a callback's arrival),
+	// zero when it is "now".
+	At time.Time
 }
 
 // Apply merges u into inv and reports what changed. Status moves only as

@@ -73,7 +73,7 @@ func (s *currencyScreen) pick(o pos.PayOption) tea.Cmd {
 // progress as snapshots.
 func startSale(e *pos.Engine, amount pos.Money, o pos.PayOption) tea.Cmd {
 	return func() tea.Msg {
-		inv, err := e.StartSale(context.Background(), amount, o)
+		inv, err := e.StartSale(context.Background(), pos.Sale{Amount: amount, Pay: o})
 		return saleStartedMsg{inv: inv, err: err}
 	}
 }

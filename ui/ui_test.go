@@ -260,7 +260,7 @@ func TestResumeShowsTheUnfinishedInvoice(t *testing.T) {
 	provider := postest.NewProvider(clock, 15*time.Minute)
 	first := pos.NewEngine(provider, journal, clock, pos.EngineConfig{}, nil)
 	release := provider.Hold(postest.MethodCreate)
-	inv, err := first.StartSale(context.Background(), pos.NewMoney(decimal.RequireFromString("12.50"), "EUR"), pos.PayOption{})
+	inv, err := first.StartSale(context.Background(), pos.Sale{Amount: pos.NewMoney(decimal.RequireFromString("12.50"), "EUR")})
 	if err != nil {
 		t.Fatal(err)
 	}

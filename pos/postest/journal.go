@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"time"
 
 	"cryptopos/pos"
 )
@@ -105,6 +106,35 @@ func (j *Journal) Events(_ context.Context, orderID string) ([]pos.Event, error)
 	return append([]pos.Event(nil), j.events[orderID]...), nil
 }
 
+// RecentlyUnpaid returns invoices that ended unpaid and were updated at or
+// after since, oldest update first.
+func (j *Journal) RecentlyUnpaid(_ context.Context, since time.Time) ([]pos.Invoice, error) {
+	f := pos.Filter{Statuses: pos.Unpaid}
+	var out []pos.Invoice
+	for _, inv := range j.All() {
+		if f.Matches(inv) && !inv.UpdatedAt.Before(since) {
+			out = append(out, inv)
+		}
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].UpdatedAt.Before(out[b].UpdatedAt) })
+	return out, nil
+}
+
+// List returns the invoices that match f, newest first.
+func (j *Journal) List(_ context.Context, f pos.Filter) ([]pos.Invoice, error) {
+	all := j.All()
+	var out []pos.Invoice
+	for i := len(all) - 1; i >= 0; i-- {
+		if f.Matches(all[i]) {
+			out = append(out, all[i])
+		}
+		if f.Limit > 0 && len(out) == f.Limit {
+			break
+		}
+	}
+	return out, nil
+}
+
 // All returns every invoice, oldest first.
 func (j *Journal) All() []pos.Invoice {
 	j.mu.Lock()
@@ -113,6 +143,11 @@ func (j *Journal) All() []pos.Invoice {
 	for _, inv := range j.invoices {
 		out = append(out, inv)
 	}
-	sort.Slice(out, func(a, b int) bool { return out[a].CreatedAt.Before(out[b].CreatedAt) })
+	sort.Slice(out, func(a, b int) bool {
+		if !out[a].CreatedAt.Equal(out[b].CreatedAt) {
+			return out[a].CreatedAt.Before(out[b].CreatedAt)
+		}
+		return out[a].OrderID < out[b].OrderID
+	})
 	return out
 }
