@@ -388,10 +388,10 @@ const (
 	updateColumns = `provider, amount, currency, pay_code, pay_network,
 	created_at, updated_at, provider_id, url, address, expires_at,
 	pay_amount, pay_currency, paid_amount, paid_currency, network,
-	status, provider_status, reason, dismissed, late, replaces`
+	status, provider_status, reason, dismissed, late, late_ack, replaces, replaced_by`
 )
 
-const placeholders = `?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`
+const placeholders = `?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`
 
 func values(inv pos.Invoice) []any {
 	amount, currency := moneyValues(inv.Amount)
@@ -407,7 +407,8 @@ func values(inv pos.Invoice) []any {
 		inv.OrderID, inv.Provider, amount, currency, inv.Pay.Code, inv.Pay.Network,
 		timeValue(inv.CreatedAt), timeValue(inv.UpdatedAt), inv.ProviderID, inv.URL, inv.Address, timeValue(inv.ExpiresAt),
 		payAmount, payCurrency, paidAmount, paidCurrency, inv.Network,
-		string(inv.Status), inv.ProviderStatus, inv.Reason, flag(inv.Dismissed), flag(inv.Late), inv.Replaces,
+		string(inv.Status), inv.ProviderStatus, inv.Reason, flag(inv.Dismissed), flag(inv.Late), flag(inv.LateAcknowledged),
+		inv.Replaces, inv.ReplacedBy,
 	}
 }
 
@@ -419,19 +420,19 @@ func scanInvoice(s scanner) (pos.Invoice, error) {
 		amount, currency, payAmount, payCurrency   sql.NullString
 		paidAmount, paidCurrency                   sql.NullString
 		createdAt, updatedAt, expiresAt, dismissed sql.NullInt64
-		late                                       int64
+		late, lateAck                              int64
 		status                                     string
 	)
 	err := s.Scan(&inv.OrderID, &inv.Provider, &amount, &currency, &inv.Pay.Code, &inv.Pay.Network,
 		&createdAt, &updatedAt, &inv.ProviderID, &inv.URL, &inv.Address, &expiresAt,
 		&payAmount, &payCurrency, &paidAmount, &paidCurrency, &inv.Network,
-		&status, &inv.ProviderStatus, &inv.Reason, &dismissed, &late, &inv.Replaces)
+		&status, &inv.ProviderStatus, &inv.Reason, &dismissed, &late, &lateAck, &inv.Replaces, &inv.ReplacedBy)
 	if err != nil {
 		return pos.Invoice{}, err
 	}
 	inv.Status = pos.Status(status)
 	inv.CreatedAt, inv.UpdatedAt, inv.ExpiresAt = readTime(createdAt), readTime(updatedAt), readTime(expiresAt)
-	inv.Dismissed, inv.Late = dismissed.Int64 != 0, late != 0
+	inv.Dismissed, inv.Late, inv.LateAcknowledged = dismissed.Int64 != 0, late != 0, lateAck != 0
 	for _, m := range []struct {
 		dst              *pos.Money
 		amount, currency sql.NullString

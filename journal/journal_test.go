@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"sync"
@@ -34,23 +35,28 @@ var t0 = time.Date(2026, 3, 14, 15, 9, 26, 535_897_932, time.FixedZone("CET", 36
 
 func fullInvoice(id string) pos.Invoice {
 	return pos.Invoice{
-		OrderID:        id,
-		Provider:       "cryptomus",
-		Amount:         pos.NewMoney(dec("12.50"), "EUR"),
-		Pay:            pos.PayOption{Code: "USDT", Network: "tron"},
-		CreatedAt:      t0,
-		UpdatedAt:      t0.Add(90 * time.Second),
-		ProviderID:     "8b03432e-385b-4670-8d06-064591096795",
-		URL:            "https://pay.cryptomus.com/pay/8b03432e-385b-4670-8d06-064591096795",
-		Address:        "TXYZabc123",
-		Network:        "tron",
-		ExpiresAt:      t0.Add(time.Hour),
-		PayAmount:      pos.NewMoney(dec("0.00020833"), "BTC"),
-		Paid:           pos.NewMoney(dec("0.00010000"), "BTC"),
-		Status:         pos.StatusPartial,
-		ProviderStatus: "wrong_amount_waiting",
-		Reason:         "The customer sent less than asked; ‘ünïcödé’ and \"quotes\" survive.",
-		Dismissed:      true,
+		OrderID:          id,
+		Provider:         "cryptomus",
+		Amount:           pos.NewMoney(dec("12.50"), "EUR"),
+		Pay:              pos.PayOption{Code: "USDT", Network: "tron"},
+		CreatedAt:        t0,
+		UpdatedAt:        t0.Add(90 * time.Second),
+		ProviderID:       "8b03432e-385b-4670-8d06-064591096795",
+		URL:              "https://pay.cryptomus.com/pay/8b03432e-385b-4670-8d06-064591096795",
+		Address:          "TXYZabc123",
+		Network:          "tron",
+		ExpiresAt:        t0.Add(time.Hour),
+		PayAmount:        pos.NewMoney(dec("0.00020833"), "BTC"),
+		Paid:             pos.NewMoney(dec("0.00010000"), "BTC"),
+		Status:           pos.StatusPartial,
+		ProviderStatus:   "wrong_amount_waiting",
+		Reason:           "The customer sent less than asked; ‘ünïcödé’ and \"quotes\" survive.",
+		Dismissed:        true,
+		Late:             true,
+		LateAcknowledged: true,
+		Customer:         &pos.Customer{Kind: pos.CustomerNatural, FirstName: "Ada"},
+		Replaces:         "pos-earlier",
+		ReplacedBy:       "pos-later",
 	}
 }
 
@@ -106,10 +112,30 @@ func diff(got, want pos.Invoice) []string {
 	str("Status", string(got.Status), string(want.Status))
 	str("ProviderStatus", got.ProviderStatus, want.ProviderStatus)
 	str("Reason", got.Reason, want.Reason)
-	if got.Dismissed != want.Dismissed {
-		d = append(d, fmt.Sprintf("Dismissed = %v, want %v", got.Dismissed, want.Dismissed))
+	str("Network", got.Network, want.Network)
+	str("Replaces", got.Replaces, want.Replaces)
+	str("ReplacedBy", got.ReplacedBy, want.ReplacedBy)
+	flag := func(name string, g, w bool) {
+		if g != w {
+			d = append(d, fmt.Sprintf("%s = %v, want %v", name, g, w))
+		}
+	}
+	flag("Dismissed", got.Dismissed, want.Dismissed)
+	flag("Late", got.Late, want.Late)
+	flag("LateAcknowledged", got.LateAcknowledged, want.LateAcknowledged)
+	if got.Customer != nil {
+		d = append(d, "Customer came back from the journal; personal data must not be stored")
 	}
 	return d
+}
+
+// TestDiffCoversEveryField fails when pos.Invoice gains a field that diff
+// (and so the round-trip tests) does not compare.
+func TestDiffCoversEveryField(t *testing.T) {
+	const compared = 22 // the fields diff checks, Customer included
+	if n := reflect.TypeOf(pos.Invoice{}).NumField(); n != compared {
+		t.Fatalf("pos.Invoice has %d fields, diff compares %d: store and compare the new ones", n, compared)
+	}
 }
 
 func TestRoundTrip(t *testing.T) {

@@ -50,7 +50,9 @@ CREATE TABLE invoices (
 	reason          TEXT    NOT NULL,
 	dismissed       INTEGER NOT NULL CHECK (dismissed IN (0, 1)),
 	late            INTEGER NOT NULL CHECK (late IN (0, 1)),      -- paid after it had ended unpaid
+	late_ack        INTEGER NOT NULL CHECK (late_ack IN (0, 1)),  -- the cashier has seen the late payment
 	replaces        TEXT    NOT NULL,  -- order id of the invoice this one replaced, or ''
+	replaced_by     TEXT    NOT NULL,  -- order id of the invoice that replaced this one, or ''
 
 	CHECK ((amount IS NULL) = (currency IS NULL)),
 	CHECK ((pay_amount IS NULL) = (pay_currency IS NULL)),

@@ -29,6 +29,13 @@ type EngineConfig struct {
 	ShowWindow time.Duration
 	// Random is the source of order ids' random part (default crypto/rand).
 	Random io.Reader
+	// LateWatch is how long a sale that ended unpaid (expired, cancelled,
+	// underpaid, failed) is still checked for a late payment (default
+	// 24 h; negative turns the watchdog off).
+	LateWatch time.Duration
+	// LateInterval is the first pause between late checks; it doubles up
+	// to LateMaxInterval (defaults 1 min and 5 min).
+	LateInterval, LateMaxInterval time.Duration
 }
 
 func (c EngineConfig) withDefaults() EngineConfig {
@@ -42,6 +49,11 @@ func (c EngineConfig) withDefaults() EngineConfig {
 	def(&c.MaxBackoff, 30*time.Second)
 	def(&c.CallTimeout, 20*time.Second)
 	def(&c.ShowWindow, time.Hour)
+	def(&c.LateInterval, time.Minute)
+	def(&c.LateMaxInterval, 5*time.Minute)
+	if c.LateWatch == 0 {
+		c.LateWatch = 24 * time.Hour
+	}
 	if c.TerminalID == "" {
 		c.TerminalID = "pos"
 	}
@@ -67,6 +79,9 @@ type Snapshot struct {
 	// SourceAt when that source learned it.
 	Source   string
 	SourceAt time.Time
+	// LateWatch is set while a sale that ended unpaid is still checked for
+	// a late payment.
+	LateWatch bool
 }
 
 // Engine takes sales from creation to a final status: it journals each
@@ -147,15 +162,7 @@ func (e *Engine) StartSale(ctx context.Context, sale Sale) (Invoice, error) {
 		Provider: e.provider.Key(), Amount: sale.Amount, Pay: sale.Pay, Customer: sale.Customer,
 		CreatedAt: now, UpdatedAt: now, Status: StatusCreating,
 	}
-	var err error
-	for attempt := 0; attempt < 3; attempt++ {
-		if inv.OrderID, err = e.newOrderID(now); err != nil {
-			return Invoice{}, err
-		}
-		if err = e.journal.Insert(ctx, inv, "sale started at the terminal"); !errors.Is(err, ErrDuplicateOrder) {
-			break // stored, or the journal itself failed
-		}
-	}
+	inv, err := e.insert(ctx, inv, "sale started at the terminal")
 	if err != nil {
 		return Invoice{}, fmt.Errorf("could not write the sale to the journal, so it was not started: %w", err)
 	}
@@ -183,7 +190,94 @@ func (e *Engine) Resume(ctx context.Context) (latest Invoice, ok bool, err error
 			latest, ok = inv, true
 		}
 	}
+	if e.cfg.LateWatch > 0 {
+		unpaid, err := e.journal.RecentlyUnpaid(ctx, now.Add(-e.cfg.LateWatch))
+		if err != nil {
+			return latest, ok, fmt.Errorf("could not read the recently unpaid sales from the journal: %w", err)
+		}
+		for _, inv := range unpaid {
+			if inv.Created() && inv.Provider == e.provider.Key() {
+				e.watch(inv, true)
+			}
+		}
+		// Late payments the cashier has not seen yet: shown again.
+		paid, err := e.journal.List(ctx, Filter{From: now.Add(-2 * e.cfg.LateWatch),
+			Statuses: []Status{StatusPaid, StatusOverpaid, StatusUnderpaid}})
+		if err != nil {
+			return latest, ok, fmt.Errorf("could not read the late payments from the journal: %w", err)
+		}
+		for _, inv := range paid {
+			if inv.Late && !inv.LateAcknowledged {
+				e.publish(Snapshot{Invoice: inv})
+			}
+		}
+	}
 	return latest, ok, nil
+}
+
+// Watch watches one invoice of the journal again, as after a restart, and
+// returns it as it stands. A final invoice is watched only while a late
+// payment can still lift it.
+func (e *Engine) Watch(ctx context.Context, orderID string) (Invoice, error) {
+	inv, err := e.journal.Get(ctx, orderID)
+	if err != nil {
+		return Invoice{}, err
+	}
+	if !inv.Status.Final() || e.lateWatchable(inv) && e.clock.Now().Before(inv.UpdatedAt.Add(e.cfg.LateWatch)) {
+		e.watch(inv, true)
+	}
+	return inv, nil
+}
+
+// Acknowledge records that the cashier has seen a late payment.
+func (e *Engine) Acknowledge(ctx context.Context, orderID string) error {
+	e.mu.Lock()
+	w := e.active[orderID]
+	e.mu.Unlock()
+	note := "late payment acknowledged at the terminal"
+	if w != nil {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if !w.inv.Late || w.inv.LateAcknowledged {
+			return nil
+		}
+		w.inv.LateAcknowledged, w.inv.UpdatedAt = true, e.clock.Now()
+		e.record(w, note)
+		return nil
+	}
+	inv, err := e.journal.Get(ctx, orderID)
+	if err != nil || !inv.Late || inv.LateAcknowledged {
+		return err
+	}
+	inv.LateAcknowledged, inv.UpdatedAt = true, e.clock.Now()
+	return e.journal.Update(ctx, inv, note)
+}
+
+// lateWatchable reports whether a late payment could still lift inv.
+func (e *Engine) lateWatchable(inv Invoice) bool {
+	if e.cfg.LateWatch <= 0 || !inv.Created() {
+		return false
+	}
+	for _, s := range Unpaid {
+		if inv.Status == s {
+			return true
+		}
+	}
+	return false
+}
+
+// insert journals a new invoice under a fresh order id.
+func (e *Engine) insert(ctx context.Context, inv Invoice, note string) (Invoice, error) {
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		if inv.OrderID, err = e.newOrderID(inv.CreatedAt); err != nil {
+			return Invoice{}, err
+		}
+		if err = e.journal.Insert(ctx, inv, note); !errors.Is(err, ErrDuplicateOrder) {
+			break // stored, or the journal itself failed
+		}
+	}
+	return inv, err
 }
 
 func (e *Engine) showable(inv Invoice, now time.Time) bool {
@@ -262,12 +356,10 @@ func (e *Engine) Reissue(ctx context.Context, orderID string) (Invoice, error) {
 	if !ok {
 		return Invoice{}, fmt.Errorf("%s cannot renew an expired invoice; start a new sale", e.provider.Name())
 	}
-	e.mu.Lock()
-	_, busy := e.active[orderID]
-	e.mu.Unlock()
-	if busy {
+	if snap, watched := e.Watching(orderID); watched && !snap.Invoice.Status.Final() {
 		return Invoice{}, errors.New("the invoice is still open; it can be renewed once it has expired")
 	}
+	e.unwatch(orderID) // the watch for a late payment; the renewed invoice gets a new one
 	inv, err := e.journal.Get(ctx, orderID)
 	if err != nil {
 		return Invoice{}, err
@@ -315,16 +407,32 @@ func (e *Engine) watch(inv Invoice, resolve bool) {
 	if _, ok := e.active[inv.OrderID]; ok || e.ctx.Err() != nil {
 		return
 	}
-	w := &watch{inv: inv, resolve: resolve || inv.Dismissed, kick: make(chan struct{}, 1)}
+	w := &watch{inv: inv, resolve: resolve || inv.Dismissed, kick: make(chan struct{}, 1), exited: make(chan struct{})}
+	w.ctx, w.cancel = context.WithCancel(e.ctx)
 	e.active[inv.OrderID] = w
 	e.wg.Add(1)
 	go e.run(w)
 }
 
+// unwatch stops the watcher of an invoice, if one runs, and waits for it.
+func (e *Engine) unwatch(orderID string) {
+	e.mu.Lock()
+	w := e.active[orderID]
+	delete(e.active, orderID)
+	e.mu.Unlock()
+	if w != nil {
+		w.cancel()
+		<-w.exited
+	}
+}
+
 // watch is one invoice under watch. The goroutine in run owns the loop; mu
 // guards the fields that Dismiss and readers touch.
 type watch struct {
-	kick chan struct{}
+	kick   chan struct{}
+	ctx    context.Context // ends when the engine closes or the watch is stopped
+	cancel context.CancelFunc
+	exited chan struct{}
 
 	mu          sync.Mutex
 	inv         Invoice
@@ -338,6 +446,8 @@ type watch struct {
 	trouble     error
 	nextCheck   time.Time
 	done        bool
+	lateUntil   time.Time // when a sale that ended unpaid stops being checked
+	lateChecks  int
 }
 
 func (w *watch) poke() {
@@ -349,14 +459,35 @@ func (w *watch) poke() {
 
 func (w *watch) snapshot() Snapshot {
 	return Snapshot{Invoice: w.inv, LastChecked: w.lastChecked, Trouble: w.trouble,
-		NextCheck: w.nextCheck, Watching: !w.done, Source: w.source, SourceAt: w.sourceAt}
+		NextCheck: w.nextCheck, Watching: !w.done, Source: w.source, SourceAt: w.sourceAt,
+		LateWatch: !w.done && w.inv.Status.Final()}
+}
+
+// settle decides whether the watch goes on; w.mu is held. An open sale is
+// watched, a paid one is done, and one that ended unpaid is checked for a
+// late payment until LateWatch has passed since it ended.
+func (e *Engine) settle(w *watch) {
+	st := w.inv.Status
+	switch {
+	case w.dirty || !st.Final():
+		w.done = false
+	case e.lateWatchable(w.inv):
+		if w.lateUntil.IsZero() {
+			w.lateUntil = w.inv.UpdatedAt.Add(e.cfg.LateWatch)
+		}
+		w.done = !e.clock.Now().Before(w.lateUntil)
+	default:
+		w.done = true
+	}
 }
 
 func (e *Engine) run(w *watch) {
 	defer e.wg.Done()
+	defer close(w.exited)
 	for {
 		e.step(w)
 		w.mu.Lock()
+		e.settle(w)
 		stop := w.done
 		var timer <-chan time.Time
 		w.nextCheck = time.Time{}
@@ -371,7 +502,9 @@ func (e *Engine) run(w *watch) {
 		w.mu.Unlock()
 		if stop {
 			e.mu.Lock()
-			delete(e.active, w.inv.OrderID)
+			if e.active[w.inv.OrderID] == w {
+				delete(e.active, w.inv.OrderID)
+			}
 			e.mu.Unlock()
 		}
 		e.publish(snap)
@@ -381,7 +514,7 @@ func (e *Engine) run(w *watch) {
 		select {
 		case <-timer:
 		case <-w.kick:
-		case <-e.ctx.Done():
+		case <-w.ctx.Done():
 			return
 		}
 	}
@@ -398,14 +531,11 @@ func (e *Engine) step(w *watch) {
 		if !e.flush(w, "journal caught up") {
 			return
 		}
-		w.mu.Lock()
-		w.done = w.inv.Status.Final()
-		w.mu.Unlock()
-		if w.done {
-			return
+		if inv.Status.Final() {
+			return // recorded; settle decides whether to go on
 		}
 	}
-	ctx, cancel := context.WithTimeout(e.ctx, e.cfg.CallTimeout)
+	ctx, cancel := context.WithTimeout(w.ctx, e.cfg.CallTimeout)
 	defer cancel()
 
 	var (
@@ -418,6 +548,10 @@ func (e *Engine) step(w *watch) {
 	case !inv.Created() && !resolve:
 		u, err = e.provider.Create(ctx, inv)
 		note = "created at " + e.provider.Name()
+		if KindOf(err) == ErrKindDuplicate {
+			e.replace(ctx, w, inv, err)
+			return
+		}
 	case wantCancel && canCancel && inv.Created():
 		if err = canceller.Cancel(ctx, inv); err == nil {
 			w.mu.Lock()
@@ -439,8 +573,8 @@ func (e *Engine) step(w *watch) {
 	default:
 		u, err = e.provider.Status(ctx, inv)
 	}
-	if e.ctx.Err() != nil {
-		return // shutting down: nothing to record
+	if w.ctx.Err() != nil {
+		return // stopped: nothing to record
 	}
 	if err != nil {
 		e.failed(w, err)
@@ -456,18 +590,27 @@ func (e *Engine) step(w *watch) {
 			w.sourceAt = w.lastChecked
 		}
 	}
-	before := w.inv.Status
+	before, paidBefore := w.inv.Status, w.inv.Paid
 	if !w.inv.Apply(u) {
 		return
 	}
 	w.inv.UpdatedAt = w.lastChecked
-	if note != "" && before == StatusCreating {
+	switch {
+	case before.Final() && !before.Success() && (w.inv.Status.Success() || paidMore(paidBefore, w.inv.Paid)):
+		w.inv.Late, w.inv.LateAcknowledged = true, false
+		note = "late payment: " + describe(u)
+		e.log.Warn("late payment", "order_id", w.inv.OrderID, "status", string(w.inv.Status), "paid", w.inv.Paid.String())
+	case note != "" && before == StatusCreating:
 		note += "; " + describe(u)
-	} else {
+	default:
 		note = describe(u)
 	}
 	e.record(w, note)
-	w.done = w.inv.Status.Final() && !w.dirty
+}
+
+// paidMore reports whether more money has arrived.
+func paidMore(before, after Money) bool {
+	return !after.IsZero() && (before.IsZero() || before.Currency == after.Currency && after.Amount.GreaterThan(before.Amount))
 }
 
 // failed handles an error from the provider.
@@ -483,7 +626,6 @@ func (e *Engine) failed(w *watch, err error) {
 		w.inv.Status, w.inv.Reason = StatusFailed, err.Error()
 		w.inv.UpdatedAt = e.clock.Now()
 		e.record(w, "refused by "+e.provider.Name()+": "+err.Error())
-		w.done = !w.dirty
 		return
 	case !w.inv.Created() && kind == ErrKindNotFound:
 		// Looked up after a restart or a cancel: the create never arrived.
@@ -494,7 +636,6 @@ func (e *Engine) failed(w *watch, err error) {
 		}
 		w.inv.UpdatedAt = e.clock.Now()
 		e.record(w, "not found at "+e.provider.Name())
-		w.done = !w.dirty
 		return
 	}
 	w.failures++
@@ -540,6 +681,14 @@ func (e *Engine) delay(w *watch) time.Duration {
 	e.mu.Lock()
 	focused := e.focus == w.inv.OrderID
 	e.mu.Unlock()
+	if w.inv.Status.Final() { // watching for a late payment: gently
+		d := e.cfg.LateInterval
+		for i := 0; i < w.lateChecks && d < e.cfg.LateMaxInterval; i++ {
+			d *= 2
+		}
+		w.lateChecks++
+		return min(d, e.cfg.LateMaxInterval)
+	}
 	base := e.cfg.BackgroundInterval
 	if focused && !w.inv.Dismissed {
 		base = e.cfg.PollInterval
@@ -601,3 +750,60 @@ func (e *JournalError) Error() string {
 }
 
 func (e *JournalError) Unwrap() error { return e.Err }
+
+// replace handles a create the provider refused as a duplicate: an invoice
+// exists under the order id (our first create arrived, its reply did not),
+// but the provider cannot tell us its URL. The engine cancels it and makes
+// a new invoice for the sale under a new order id, journaling both, so the
+// sale never has two live invoices.
+func (e *Engine) replace(ctx context.Context, w *watch, old Invoice, dup error) {
+	canceller, ok := e.provider.(Canceller)
+	if !ok {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		w.inv.Status, w.inv.UpdatedAt = StatusFailed, e.clock.Now()
+		w.inv.Reason = dup.Error()
+		e.record(w, "refused as a duplicate by "+e.provider.Name()+", which cannot cancel it: "+dup.Error())
+		return
+	}
+	if err := canceller.Cancel(ctx, old); err != nil {
+		if Retryable(err) {
+			e.failed(w, err) // the next attempt creates, is refused, and cancels again
+			return
+		}
+		// It will not be cancelled (paid already, or closed): watch it to
+		// learn its outcome instead of making another.
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		w.resolve, w.trouble, w.inv.UpdatedAt = true, err, e.clock.Now()
+		e.record(w, "already made at "+e.provider.Name()+" and not cancellable: "+err.Error())
+		return
+	}
+	now := e.clock.Now()
+	next, err := e.insert(ctx, Invoice{
+		Provider: old.Provider, Amount: old.Amount, Pay: old.Pay, Customer: old.Customer,
+		CreatedAt: now, UpdatedAt: now, Status: StatusCreating, Replaces: old.OrderID,
+	}, "replaces "+old.OrderID+", which "+e.provider.Name()+" made but could not return")
+	w.mu.Lock()
+	w.inv.Status, w.inv.UpdatedAt = StatusCancelled, now
+	if err != nil {
+		w.inv.Reason = "Cancelled at " + e.provider.Name() + " after a lost reply, and no new invoice could be journaled: start the sale again."
+		e.record(w, "cancelled after a lost reply; the replacement could not be journaled: "+err.Error())
+		w.mu.Unlock()
+		return
+	}
+	w.inv.ReplacedBy = next.OrderID
+	w.inv.Reason = "Replaced by " + next.OrderID + ": " + e.provider.Name() + " made this invoice but could not return it, so it was cancelled."
+	e.record(w, "cancelled and replaced by "+next.OrderID)
+	snap := w.snapshot()
+	w.mu.Unlock()
+	e.log.Info("invoice replaced", "order_id", old.OrderID, "replaced_by", next.OrderID)
+
+	e.mu.Lock()
+	if e.focus == old.OrderID {
+		e.focus = next.OrderID
+	}
+	e.mu.Unlock()
+	e.publish(snap) // before the new invoice's first snapshot, so screens follow
+	e.watch(next, false)
+}

@@ -126,11 +126,15 @@ type Invoice struct {
 	// background until final, so a late payment is still recorded.
 	Dismissed bool
 	// Late is set when money arrived after the sale had ended unpaid
-	// (expired, cancelled, underpaid): a late payment.
-	Late bool
-	// Replaces is the order id of an earlier invoice of the same sale that
-	// was cancelled because the provider could not tell us what it was.
-	Replaces string
+	// (expired, cancelled, underpaid): a late payment. LateAcknowledged is
+	// set once the cashier has seen it.
+	Late             bool
+	LateAcknowledged bool
+	// Replaces and ReplacedBy link the invoices of one sale when the
+	// provider could not tell us what it had made under an order id: that
+	// invoice was cancelled and replaced by a new one.
+	Replaces   string
+	ReplacedBy string
 
 	// Customer is who pays, when the provider needs it. It is personal data
 	// and kept in memory only: the journal never stores it.

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 
 	"cryptopos/pos"
+	"cryptopos/relay"
 )
 
 // Kit is one provider, as main.go wires it.
@@ -25,6 +26,13 @@ type Kit struct {
 	// Sandbox runs the sandbox on its own until stop is closed (the
 	// `cryptopos sandbox NAME` command); it prints how to reach it to out.
 	Sandbox func(args []string, out io.Writer, stop <-chan struct{}) error
+	// Receiver builds the provider's callback receiver for a relay from its
+	// config section (the secrets that verify callbacks); nil when the
+	// provider's callbacks are of no use to a relay.
+	Receiver func(env Env) (relay.Receiver, error)
+	// NeedsRelay is set for providers whose statuses reach terminals only
+	// through a relay; their demo runs one embedded.
+	NeedsRelay bool
 }
 
 // Env is what a provider gets from the composition root.
@@ -37,6 +45,20 @@ type Env struct {
 	Shop  Shop
 	Log   *slog.Logger
 	Clock pos.Clock
+	// Relay is the relay embedded in this process, if one runs: the demo
+	// registers its sandbox's receiver with it.
+	Relay *EmbeddedRelay
+}
+
+// EmbeddedRelay is a relay running inside the terminal.
+type EmbeddedRelay struct {
+	// URL is its base URL, e.g. http://127.0.0.1:8090; callbacks go to
+	// URL + "/callbacks/" + provider.
+	URL string
+	// Token is the bearer token terminals send.
+	Token string
+	// Add registers a provider's receiver.
+	Add func(relay.Receiver)
 }
 
 // Shop is the part of the shop configuration providers use.

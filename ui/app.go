@@ -46,6 +46,7 @@ type screenID int
 const (
 	screenSale screenID = iota
 	screenCurrency
+	screenCustomer
 	screenInvoice
 	screenResult
 )
@@ -71,6 +72,7 @@ type Model struct {
 	screen   screenID
 	sale     saleScreen
 	currency currencyScreen
+	customer customerScreen
 	invoice  invoiceScreen
 	result   resultScreen
 	sub      *pos.Subscription
@@ -174,6 +176,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.c.theme = NewTheme(m.c.theme.Dark, m.c.opts.Console, noColor)
 		m.applyTheme()
 		return m, nil
+	case tea.PasteMsg:
+		if m.screen == screenCustomer {
+			m.customer.typeText(msg.Content)
+		}
+		return m, nil
 	case tea.KeyPressMsg:
 		if key.Matches(msg, m.c.keys.ForceQuit) {
 			return m, tea.Quit
@@ -215,6 +222,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.sale.key(m.c, msg)
 	case screenCurrency:
 		return m.currency.key(m.c, msg)
+	case screenCustomer:
+		return m.customer.key(m.c, msg)
 	case screenInvoice:
 		return m.invoice.key(m.c, msg)
 	}
@@ -230,14 +239,32 @@ func (m *Model) screenMsg(msg tea.Msg) tea.Cmd {
 		m.screen = screenCurrency
 	case backToSaleMsg:
 		m.screen = screenSale
+	case backToCurrencyMsg:
+		m.currency.creating = false
+		m.screen = screenCurrency
 	case pickMsg:
-		return startSale(m.c.opts.Engine, m.currency.amount, pos.PayOption(msg))
+		needs := customerNeeds(m.c, msg.pay)
+		if needs.Identity || msg.email {
+			m.customer = newCustomerScreen(m.currency.amount, msg.pay, needs)
+			m.screen = screenCustomer
+			return nil
+		}
+		m.currency.creating = true
+		return startSale(m.c.opts.Engine, pos.Sale{Amount: m.currency.amount, Pay: msg.pay})
+	case customerMsg:
+		m.currency.creating = true
+		return startSale(m.c.opts.Engine, pos.Sale{Amount: m.currency.amount, Pay: msg.pay, Customer: msg.customer})
 	case saleStartedMsg:
 		m.currency.creating = false
 		if msg.err != nil {
-			m.currency.err = msg.err.Error()
+			if m.screen == screenCustomer {
+				m.customer.showError(msg.err)
+			} else {
+				m.currency.err = msg.err.Error()
+			}
 			return nil
 		}
+		m.customer = customerScreen{} // personal data: not kept once sent
 		return m.showInvoice(pos.Snapshot{Invoice: msg.inv, Watching: true})
 	case dismissedMsg, simulatedMsg:
 		if m.screen == screenInvoice && m.invoice.reply(msg) {
@@ -294,6 +321,15 @@ func (m *Model) snapshot(s pos.Snapshot) tea.Cmd {
 		return nil
 	}
 	inv := s.Invoice
+	if inv.ReplacedBy != "" {
+		// The provider lost this one; the engine cancelled it and made a
+		// new invoice for the same sale: follow it.
+		next := pos.Invoice{OrderID: inv.ReplacedBy, Provider: inv.Provider, Amount: inv.Amount,
+			Pay: inv.Pay, Status: pos.StatusCreating, Replaces: inv.OrderID}
+		m.invoice = newInvoiceScreen(pos.Snapshot{Invoice: next, Watching: true})
+		m.invoice.note = "The first invoice was lost on the way and has been cancelled; making a new one."
+		return nil
+	}
 	if inv.Status == pos.StatusFailed && !inv.Created() && !m.invoice.resumed {
 		// Refused before it existed: back to the choice, with the reason
 		// where the cashier is looking.
@@ -353,6 +389,8 @@ func (m *Model) render() string {
 		body, bindings = m.sale.view(c, w, bodyH, m.notice), m.sale.help(c)
 	case screenCurrency:
 		body, bindings = m.currency.view(c, w, bodyH, m.notice), m.currency.help(c)
+	case screenCustomer:
+		body, bindings = m.customer.view(c, w, bodyH), m.customer.help(c)
 	case screenInvoice:
 		body, bindings = m.invoice.view(c, w, bodyH), m.invoice.help(c)
 		right = c.theme.Muted.Render("order " + m.invoice.snap.Invoice.OrderID)

@@ -22,8 +22,12 @@ type currencyScreen struct {
 }
 
 type (
-	backToSaleMsg  struct{}
-	pickMsg        pos.PayOption
+	backToSaleMsg     struct{}
+	backToCurrencyMsg struct{}
+	pickMsg           struct {
+		pay   pos.PayOption
+		email bool // the cashier asked to give the customer's e-mail
+	}
 	saleStartedMsg struct {
 		inv pos.Invoice
 		err error
@@ -55,6 +59,9 @@ func (s *currencyScreen) key(c *common, msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Create):
 		return s.pick(rows[s.cursor])
+	case key.Matches(msg, k.Email) && offersEmail(c):
+		o := rows[s.cursor]
+		return func() tea.Msg { return pickMsg{pay: o, email: true} }
 	case key.Matches(msg, k.Back):
 		return func() tea.Msg { return backToSaleMsg{} }
 	}
@@ -65,21 +72,38 @@ func (s *currencyScreen) pick(o pos.PayOption) tea.Cmd {
 	if s.creating {
 		return nil
 	}
-	s.creating, s.err = true, ""
-	return func() tea.Msg { return pickMsg(o) }
+	s.err = ""
+	return func() tea.Msg { return pickMsg{pay: o} }
+}
+
+// customerNeeds asks the provider what it must know about the customer.
+func customerNeeds(c *common, o pos.PayOption) pos.CustomerNeeds {
+	if asker, ok := c.opts.Engine.Provider().(pos.CustomerAsker); ok {
+		return asker.CustomerNeeds(o)
+	}
+	return pos.CustomerNeeds{}
+}
+
+func offersEmail(c *common) bool {
+	_, ok := c.opts.Engine.Provider().(pos.CustomerAsker)
+	return ok && customerNeeds(c, pos.PayOption{}).Email
 }
 
 // startSale journals the sale and starts its invoice; the engine reports
 // progress as snapshots.
-func startSale(e *pos.Engine, amount pos.Money, o pos.PayOption) tea.Cmd {
+func startSale(e *pos.Engine, sale pos.Sale) tea.Cmd {
 	return func() tea.Msg {
-		inv, err := e.StartSale(context.Background(), pos.Sale{Amount: amount, Pay: o})
+		inv, err := e.StartSale(context.Background(), sale)
 		return saleStartedMsg{inv: inv, err: err}
 	}
 }
 
 func (s *currencyScreen) help(c *common) []key.Binding {
-	return []key.Binding{c.keys.Pick, c.keys.Move, c.keys.Create, c.keys.Back}
+	b := []key.Binding{c.keys.Pick, c.keys.Move, c.keys.Create}
+	if offersEmail(c) {
+		b = append(b, c.keys.Email)
+	}
+	return append(b, c.keys.Back)
 }
 
 func (s *currencyScreen) view(c *common, w, h int, notice string) string {

@@ -8,7 +8,9 @@ type keyMap struct {
 	// Sale
 	Type, Delete, Continue, Quit key.Binding
 	// Currency
-	Pick, Move, Create, Back key.Binding
+	Pick, Move, Create, Back, Email key.Binding
+	// Customer form
+	NextField, PrevField, SwitchKind, Submit key.Binding
 	// Invoice
 	Cancel, Confirm, KeepWaiting, CheckNow key.Binding
 	// Result
@@ -28,6 +30,11 @@ func newKeyMap() keyMap {
 		Move:        b(keys("up", "down", "k", "j"), help("↑/↓", "move")),
 		Create:      b(keys("enter"), help("enter", "create invoice")),
 		Back:        b(keys("esc"), help("esc", "back")),
+		Email:       b(keys("e"), help("e", "customer e-mail")),
+		NextField:   b(keys("tab", "down"), help("tab/↓", "next field")),
+		PrevField:   b(keys("shift+tab", "up"), help("↑", "previous")),
+		SwitchKind:  b(keys("left", "right"), help("←/→", "person/company")),
+		Submit:      b(keys("enter"), help("enter", "create invoice")),
 		Cancel:      b(keys("c"), help("c", "cancel sale")),
 		Confirm:     b(keys("y"), help("y", "yes, cancel it")),
 		KeepWaiting: b(keys("n", "esc"), help("n", "no, keep waiting")),

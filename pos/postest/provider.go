@@ -24,7 +24,15 @@ type Provider struct {
 	calls    map[string]int         // by method
 	queued   map[string][]error     // by method
 	gate     map[string]chan struct{}
+	created  []pos.Invoice // what Create was asked, in order
 	Offered  []pos.PayOption // what CheckPayOptions accepts; nil accepts all
+}
+
+// Created returns the invoices Create was asked for, in order.
+func (p *Provider) Created() []pos.Invoice {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]pos.Invoice(nil), p.created...)
 }
 
 // Method names for Fail, Calls and Hold.
@@ -146,6 +154,7 @@ func (p *Provider) Create(ctx context.Context, inv pos.Invoice) (pos.Update, err
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.created = append(p.created, inv)
 	u := p.invoices[inv.OrderID]
 	if u == nil {
 		u = &pos.Update{
