@@ -120,6 +120,9 @@ func NewEngine(p Provider, j Journal, c Clock, cfg EngineConfig, log *slog.Logge
 // Provider returns the provider the engine works with.
 func (e *Engine) Provider() Provider { return e.provider }
 
+// Journal returns the journal the engine writes, for reading history.
+func (e *Engine) Journal() Journal { return e.journal }
+
 // Config returns the engine's configuration with defaults filled in.
 func (e *Engine) Config() EngineConfig { return e.cfg }
 
@@ -690,7 +693,7 @@ func (e *Engine) delay(w *watch) time.Duration {
 		return min(d, e.cfg.LateMaxInterval)
 	}
 	base := e.cfg.BackgroundInterval
-	if focused && !w.inv.Dismissed {
+	if focused {
 		base = e.cfg.PollInterval
 	}
 	if w.failures == 0 {

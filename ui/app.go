@@ -5,6 +5,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -49,6 +50,7 @@ const (
 	screenCustomer
 	screenInvoice
 	screenResult
+	screenHistory
 )
 
 // common is what every screen shares: options, theme, size and keys.
@@ -75,6 +77,8 @@ type Model struct {
 	customer customerScreen
 	invoice  invoiceScreen
 	result   resultScreen
+	history  historyScreen
+	late     []pos.Invoice // late payments the cashier has not acknowledged, oldest first
 	sub      *pos.Subscription
 	notice   string // a start-up warning shown on the Sale and Currency screens
 	recheck  bool   // the coin check could not reach the provider: try again once it answers
@@ -185,6 +189,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if key.Matches(msg, m.c.keys.ForceQuit) {
 			return m, tea.Quit
 		}
+		if len(m.late) > 0 && m.screen != screenCustomer && key.Matches(msg, m.c.keys.Acknowledge) {
+			return m, acknowledge(m.c.opts.Engine, m.late[0].OrderID)
+		}
 		return m, m.key(msg)
 	case snapshotMsg:
 		cmds := []tea.Cmd{m.waitSnapshot(), m.snapshot(pos.Snapshot(msg))}
@@ -226,6 +233,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.customer.key(m.c, msg)
 	case screenInvoice:
 		return m.invoice.key(m.c, msg)
+	case screenHistory:
+		return m.history.key(m.c, msg)
 	}
 	return m.result.key(m.c, msg)
 }
@@ -239,6 +248,28 @@ func (m *Model) screenMsg(msg tea.Msg) tea.Cmd {
 		m.screen = screenCurrency
 	case backToSaleMsg:
 		m.screen = screenSale
+	case openHistoryMsg:
+		m.history = newHistoryScreen()
+		m.screen = screenHistory
+		return m.history.load(m.c, nil)
+	case historyMsg:
+		m.history.loaded(msg)
+	case timelineMsg:
+		if msg.err != nil {
+			m.history.err = "Could not read the timeline: " + msg.err.Error()
+		} else {
+			m.history.open, m.history.events = &msg.inv, msg.events
+		}
+	case watchedMsg:
+		if msg.err != nil {
+			m.history.err = "Could not watch it again: " + msg.err.Error()
+			return nil
+		}
+		return m.showInvoice(pos.Snapshot{Invoice: msg.inv, Watching: true})
+	case acknowledgedMsg:
+		if msg.err == nil {
+			m.dropLate(msg.orderID)
+		}
 	case backToCurrencyMsg:
 		m.currency.creating = false
 		m.screen = screenCurrency
@@ -311,8 +342,16 @@ func (m *Model) resumed(msg resumedMsg) tea.Cmd {
 
 // snapshot updates the invoice on screen, or the outcome shown (a sale
 // cancelled on the terminal may still be paid); other invoices are watched
-// in the background and need nothing from the cashier.
+// in the background and need nothing from the cashier, but a late payment.
 func (m *Model) snapshot(s pos.Snapshot) tea.Cmd {
+	cmd := m.screenSnapshot(s)
+	if m.noteLate(s.Invoice) {
+		return tea.Batch(cmd, tea.Raw("\a")) // the bell: a late payment arrived
+	}
+	return cmd
+}
+
+func (m *Model) screenSnapshot(s pos.Snapshot) tea.Cmd {
 	if m.screen == screenResult && s.Invoice.OrderID == m.result.inv.OrderID {
 		m.result.inv = s.Invoice
 		return nil
@@ -341,6 +380,63 @@ func (m *Model) snapshot(s pos.Snapshot) tea.Cmd {
 		return m.showResult(inv)
 	}
 	return nil
+}
+
+// noteLate keeps a late payment for the banner until the cashier has seen
+// it; it reports whether the payment is news (ring the bell).
+func (m *Model) noteLate(inv pos.Invoice) bool {
+	if !inv.Late || inv.LateAcknowledged {
+		return false
+	}
+	for i, l := range m.late {
+		if l.OrderID == inv.OrderID {
+			news := !l.Paid.Amount.Equal(inv.Paid.Amount) || l.Status != inv.Status
+			m.late[i] = inv
+			return news
+		}
+	}
+	m.late = append(m.late, inv)
+	return true
+}
+
+func (m *Model) dropLate(orderID string) {
+	for i, l := range m.late {
+		if l.OrderID == orderID {
+			m.late = append(m.late[:i], m.late[i+1:]...)
+			return
+		}
+	}
+}
+
+type acknowledgedMsg struct {
+	orderID string
+	err     error
+}
+
+func acknowledge(e *pos.Engine, orderID string) tea.Cmd {
+	return func() tea.Msg {
+		return acknowledgedMsg{orderID: orderID, err: e.Acknowledge(context.Background(), orderID)}
+	}
+}
+
+// banner tells of the oldest late payment the cashier has not seen.
+func (m *Model) banner(w int) string {
+	if len(m.late) == 0 {
+		return ""
+	}
+	t := m.c.theme
+	inv := m.late[0]
+	what := fmt.Sprintf("order %s (%s) is now %s", inv.OrderID, inv.Amount, inv.Status.Words())
+	if !inv.Status.Success() {
+		what = fmt.Sprintf("more money arrived for order %s (%s): %s", inv.OrderID, inv.Amount, received(inv))
+	} else if p := inv.Paid; !p.IsZero() {
+		what += " · " + p.String()
+	}
+	if len(m.late) > 1 {
+		what += fmt.Sprintf(" (+%d more)", len(m.late)-1)
+	}
+	line := t.Badge.Render(" LATE PAYMENT ") + " " + t.Warn.Render(what)
+	return wrap(" "+line, w-1)
 }
 
 func focus(e *pos.Engine, orderID string) tea.Cmd {
@@ -394,8 +490,17 @@ func (m *Model) render() string {
 	case screenInvoice:
 		body, bindings = m.invoice.view(c, w, bodyH), m.invoice.help(c)
 		right = c.theme.Muted.Render("order " + m.invoice.snap.Invoice.OrderID)
+	case screenHistory:
+		body, bindings = m.history.view(c, w, bodyH), m.history.help(c)
 	default:
 		body, bindings = m.result.view(c, w, bodyH), m.result.help(c)
+	}
+	if banner := m.banner(w); banner != "" {
+		// Where the eye is: at the top, over whatever screen is open.
+		body = banner + "\n" + body
+		if m.screen != screenCustomer {
+			bindings = append([]key.Binding{c.keys.Acknowledge}, bindings...)
+		}
 	}
 	rule := c.theme.Rule.Render(strings.Repeat("─", w))
 	return strings.Join([]string{

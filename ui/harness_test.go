@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -31,6 +32,7 @@ type harness struct {
 	journal  *postest.Journal
 	engine   *pos.Engine
 	msgs     chan tea.Msg
+	bells    atomic.Int32 // "\a" written to the terminal
 }
 
 type harnessOption func(*Options, *postest.Provider)
@@ -69,6 +71,9 @@ func (h *harness) run(cmd tea.Cmd) {
 				h.run(c)
 			}
 			return
+		}
+		if raw, ok := msg.(tea.RawMsg); ok && raw.Msg == "\a" {
+			h.bells.Add(1)
 		}
 		if msg != nil {
 			h.msgs <- msg

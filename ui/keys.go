@@ -6,7 +6,9 @@ import "charm.land/bubbles/v2/key"
 // current screen's bindings, so the keys are always on screen.
 type keyMap struct {
 	// Sale
-	Type, Delete, Continue, Quit key.Binding
+	Type, Delete, Continue, Quit, History key.Binding
+	// History
+	Open, Today, Filter, Resume key.Binding
 	// Currency
 	Pick, Move, Create, Back, Email key.Binding
 	// Customer form
@@ -16,7 +18,7 @@ type keyMap struct {
 	// Result
 	NewSale, Renew key.Binding
 	// Everywhere
-	ForceQuit key.Binding
+	ForceQuit, Acknowledge key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -26,6 +28,12 @@ func newKeyMap() keyMap {
 		Delete:      b(keys("backspace", "delete"), help("⌫", "delete")),
 		Continue:    b(keys("enter"), help("enter", "continue")),
 		Quit:        b(keys("q"), help("q", "quit")),
+		History:     b(keys("h"), help("h", "history")),
+		Open:        b(keys("enter"), help("enter", "open")),
+		Today:       b(keys("t"), help("t", "today/all")),
+		Filter:      b(keys("s"), help("s", "status")),
+		Resume:      b(keys("w"), help("w", "watch again")),
+		Acknowledge: b(keys("a"), help("a", "seen")),
 		Pick:        b(keys("1", "2", "3", "4", "5", "6", "7", "8", "9"), help("1-9", "pick")),
 		Move:        b(keys("up", "down", "k", "j"), help("↑/↓", "move")),
 		Create:      b(keys("enter"), help("enter", "create invoice")),

@@ -44,9 +44,13 @@ func (s *saleScreen) key(c *common, msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
+	case key.Matches(msg, k.History):
+		return func() tea.Msg { return openHistoryMsg{} }
 	}
 	return nil
 }
+
+type openHistoryMsg struct{}
 
 // check validates the input. While typing it only reports mistakes that
 // more typing cannot fix; on Enter it reports everything.
@@ -64,13 +68,13 @@ func (s *saleScreen) check(c *common, submit bool) (pos.Money, bool) {
 }
 
 func (s *saleScreen) help(c *common) []key.Binding {
-	return []key.Binding{c.keys.Type, c.keys.Delete, c.keys.Continue, c.keys.Quit}
+	return []key.Binding{c.keys.Type, c.keys.Delete, c.keys.Continue, c.keys.History, c.keys.Quit}
 }
 
 func (s *saleScreen) view(c *common, w, h int, notice string) string {
 	t := c.theme
 	field := t.Input.Render(s.input) + t.Cursor.Render(" ")
-	below := t.Muted.Render("type the amount · enter: continue")
+	below := t.Muted.Render("type the amount · enter: continue · h: history")
 	if s.err != "" {
 		below = t.Bad.Render(s.err)
 	}
