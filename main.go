@@ -17,12 +17,14 @@ import (
 
 	"cryptopos/providers"
 	"cryptopos/providers/cryptomus"
+	"cryptopos/providers/cryptoprocessing"
 )
 
 // kits are the payment providers cryptopos knows; a new provider is one
 // more line here.
 var kits = []providers.Kit{
 	cryptomus.Kit,
+	cryptoprocessing.Kit,
 }
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -32,6 +34,7 @@ const usage = `cryptopos: a point-of-sale terminal for crypto payments
 
 Usage:
   cryptopos [--config PATH] [--demo[=PROVIDER]]   run the terminal
+  cryptopos relay --config PATH                   run the callback relay on its own
   cryptopos sandbox PROVIDER [--listen ADDR]      run a provider's local sandbox
   cryptopos --version | --help
 
@@ -48,8 +51,13 @@ func main() {
 
 // run is main with its outputs and exit code made testable.
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 && args[0] == "sandbox" {
-		return runSandbox(args[1:], stdout, stderr)
+	if len(args) > 0 {
+		switch args[0] {
+		case "sandbox":
+			return runSandbox(args[1:], stdout, stderr)
+		case "relay":
+			return runRelay(args[1:], stdout, stderr)
+		}
 	}
 	fs := flag.NewFlagSet("cryptopos", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -75,7 +83,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "cryptopos", version)
 		return 0
 	}
-	if err := runTerminal(terminalArgs{configPath: *configPath, demo: demo}, stderr); err != nil {
+	if err := runTerminal(appArgs{configPath: *configPath, demo: demo}); err != nil {
 		fmt.Fprintln(stderr, "cryptopos:", err)
 		return 1
 	}
@@ -117,6 +125,15 @@ func kitKeys() string {
 	return strings.Join(keys, ", ")
 }
 
+// untilSignal returns a channel closed at SIGINT or SIGTERM.
+func untilSignal() <-chan struct{} {
+	stop := make(chan struct{})
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() { <-signals; close(stop) }()
+	return stop
+}
+
 // runSandbox runs a provider's sandbox until interrupted.
 func runSandbox(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
@@ -128,11 +145,7 @@ func runSandbox(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cryptopos: no sandbox for %q; choose one of %s\n", args[0], kitKeys())
 		return 2
 	}
-	stop := make(chan struct{})
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
-	go func() { <-signals; close(stop) }()
-	if err := kit.Sandbox(args[1:], stdout, stop); err != nil {
+	if err := kit.Sandbox(args[1:], stdout, untilSignal()); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}

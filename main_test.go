@@ -51,7 +51,7 @@ func isolate(t *testing.T) string {
 func TestExampleConfigLoadsAndDocumentsEveryKey(t *testing.T) {
 	isolate(t)
 	t.Setenv("CRYPTOPOS_CRYPTOMUS_PAYMENT_KEY", "key-from-the-environment")
-	s, err := prepare(terminalArgs{configPath: "config.toml.example"})
+	s, err := openApp(appArgs{configPath: "config.toml.example"})
 	if err != nil {
 		t.Fatalf("the example config does not load: %v", err)
 	}
@@ -115,7 +115,7 @@ func TestBadConfigIsRefusedWithTheKeyNamed(t *testing.T) {
 
 func TestNoConfigMeansDemo(t *testing.T) {
 	isolate(t)
-	s, err := prepare(terminalArgs{})
+	s, err := openApp(appArgs{})
 	if err != nil {
 		t.Fatal(err)
 	}

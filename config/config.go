@@ -40,13 +40,38 @@ type File struct {
 		// the terminal but still payable, or resumed after a restart.
 		Background time.Duration `toml:"background_interval"`
 	} `toml:"poll"`
-	Log struct {
+	Relay Relay `toml:"relay"`
+	Log   struct {
 		// Path of the log file; default: beside the journal. Logs never go
 		// to the screen.
 		Path string `toml:"path"`
 		// Level is debug, info, warn or error.
 		Level string `toml:"level"`
 	} `toml:"log"`
+}
+
+// Relay is the [relay] section: the callback relay, embedded in the
+// terminal (when Listen is set) or run alone by `cryptopos relay`.
+type Relay struct {
+	// Listen is the address to serve on, e.g. "127.0.0.1:8090".
+	Listen string `toml:"listen"`
+	// Token is the bearer token terminals send (EnvRelayToken overrides it).
+	Token string `toml:"token"`
+	// PublicURL is the HTTPS address providers reach the relay at, shown
+	// for the provider's dashboard setting.
+	PublicURL string `toml:"public_url"`
+	// Store is the relay's SQLite file; default: beside the journal.
+	Store string `toml:"store"`
+}
+
+// EnvRelayToken overrides [relay] token.
+const EnvRelayToken = "CRYPTOPOS_RELAY_TOKEN"
+
+// ApplyEnv takes secrets of the common sections from the environment.
+func (f *File) ApplyEnv(getenv func(string) string) {
+	if v := strings.TrimSpace(getenv(EnvRelayToken)); v != "" {
+		f.Relay.Token = v
+	}
 }
 
 // Shop is the [shop] section.
@@ -83,18 +108,59 @@ var terminalIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
 // Load reads and checks the file at path. Provider sections are decoded
 // later with Section; call Unknown once every section is decoded.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	text, err := read(path)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("no config file at %s", path)
-		}
-		return nil, fmt.Errorf("cannot read the config file: %w", err)
+		return nil, err
 	}
-	return Parse(path, string(data))
+	return Parse(path, text)
 }
 
 // Parse reads a configuration from text; path is used in messages.
 func Parse(path, text string) (*Config, error) {
+	c, err := parse(path, text)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.File.Check(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+// LoadRelay reads a file for `cryptopos relay`, which needs only [relay],
+// [log] and the providers' sections: no shop.
+func LoadRelay(path string, getenv func(string) string) (*Config, error) {
+	text, err := read(path)
+	if err != nil {
+		return nil, err
+	}
+	c, err := parse(path, text)
+	if err != nil {
+		return nil, err
+	}
+	c.ApplyEnv(getenv)
+	if c.Relay.Listen == "" {
+		return nil, fmt.Errorf("%s: relay.listen: missing; set the address to serve on, e.g. listen = \"127.0.0.1:8090\"", path)
+	}
+	if c.Log.Level == "" {
+		c.Log.Level = DefaultLogLevel
+	}
+	return c, nil
+}
+
+func read(path string) (string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", fmt.Errorf("no config file at %s", path)
+		}
+		return "", fmt.Errorf("cannot read the config file: %w", err)
+	}
+	return string(data), nil
+}
+
+// parse decodes the TOML and the common sections, checking nothing else.
+func parse(path, text string) (*Config, error) {
 	c := &Config{Path: path, raw: map[string]toml.Primitive{}, used: map[string]bool{}}
 	md, err := toml.Decode(text, &c.raw)
 	if err != nil {
@@ -105,13 +171,10 @@ func Parse(path, text string) (*Config, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	c.md = md
-	for _, key := range []string{"provider", "shop", "journal", "poll", "log"} {
+	for _, key := range []string{"provider", "shop", "journal", "poll", "log", "relay"} {
 		if err := c.decode(key, fieldOf(&c.File, key)); err != nil {
 			return nil, err
 		}
-	}
-	if err := c.File.Check(); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return c, nil
 }
@@ -126,6 +189,8 @@ func fieldOf(f *File, key string) any {
 		return &f.Journal
 	case "poll":
 		return &f.Poll
+	case "relay":
+		return &f.Relay
 	}
 	return &f.Log
 }

@@ -589,9 +589,6 @@ func (e *Engine) step(w *watch) {
 	w.failures, w.trouble, w.lastChecked = 0, nil, e.clock.Now()
 	if u.Source != "" {
 		w.source, w.sourceAt = u.Source, u.At
-		if w.sourceAt.IsZero() {
-			w.sourceAt = w.lastChecked
-		}
 	}
 	before, paidBefore := w.inv.Status, w.inv.Paid
 	if !w.inv.Apply(u) {

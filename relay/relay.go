@@ -10,6 +10,12 @@
 // embedded terminal check the invoice at once.
 //
 // The relay knows no provider: each provider package supplies a Receiver.
+//
+// The pieces: OpenStore opens the SQLite store (records and a log of every
+// authentic callback); New builds the Server, the http.Handler, to which
+// Add registers Receivers; Serve runs it with timeouts that cut slow
+// clients off; Client is the terminal's side. The HTTP API is documented
+// on Server.
 package relay
 
 import (

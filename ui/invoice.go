@@ -234,6 +234,9 @@ func (s *invoiceScreen) details(c *common, w int, short bool) string {
 		lines = append(lines, more)
 	}
 	lines = append(lines, countdown, t.Muted.Render(checked(s.snap.LastChecked, now)))
+	if src := s.source(c); src != "" {
+		lines = append(lines, t.Muted.Render(src))
+	}
 	if tr := s.trouble(c); tr != "" {
 		lines = append(lines, "", tr)
 	}
@@ -253,6 +256,20 @@ func pay(t Theme, inv pos.Invoice, sep string) string {
 		return sep + t.Muted.Render("customer picks the coin")
 	}
 	return sep + t.Text.Render(inv.Pay.Label())
+}
+
+// source says where the status comes from when that is not the provider's
+// own API, and when that source last heard: "via relay · 12:03:04 (5s ago)".
+func (s *invoiceScreen) source(c *common) string {
+	src := s.snap.Source
+	if src == "" || src == c.providerName()+" API" {
+		return ""
+	}
+	line := "via " + src
+	if at := s.snap.SourceAt; !at.IsZero() {
+		line += " · " + c.local(at).Format("15:04:05") + " (" + seconds(c.now().Sub(at)) + " ago)"
+	}
+	return line
 }
 
 func (s *invoiceScreen) statusWords(c *common) string {

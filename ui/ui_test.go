@@ -359,3 +359,19 @@ func TestCoinCheckIsRepeatedOnceTheProviderAnswers(t *testing.T) {
 		t.Fatalf("coin check ran %d times, want 2", p.calls)
 	}
 }
+
+func TestStatusLineSaysWhereTheStatusComesFrom(t *testing.T) {
+	h := newHarness(t)
+	inv := h.sale("12.50", "2")
+	if strings.Contains(h.screen(), "via ") {
+		t.Fatal("a status from the provider's own API needs no source line")
+	}
+	h.provider.Set(inv.OrderID, pos.StatusConfirming, func(u *pos.Update) {
+		u.Source, u.At = "relay", t0.Add(-20*time.Second)
+	})
+	h.advance(3 * time.Second)
+	h.waitText("via relay · 11:29:40 (23s ago)")
+	h.provider.Set(inv.OrderID, pos.StatusConfirming, func(u *pos.Update) { u.Source, u.At = "relay (no callback yet)", time.Time{} })
+	h.advance(3 * time.Second)
+	h.waitText("via relay (no callback yet)")
+}

@@ -24,7 +24,7 @@ type Provider struct {
 	calls    map[string]int         // by method
 	queued   map[string][]error     // by method
 	gate     map[string]chan struct{}
-	created  []pos.Invoice // what Create was asked, in order
+	created  []pos.Invoice   // what Create was asked, in order
 	Offered  []pos.PayOption // what CheckPayOptions accepts; nil accepts all
 }
 
@@ -160,7 +160,7 @@ func (p *Provider) Create(ctx context.Context, inv pos.Invoice) (pos.Update, err
 		u = &pos.Update{
 			ProviderID: "fake-" + inv.OrderID, URL: "https://pay.example/" + inv.OrderID,
 			ExpiresAt: p.clock.Now().Add(p.lifetime).Truncate(time.Second),
-			Status:    pos.StatusWaiting, ProviderStatus: "waiting", Source: "FakePay",
+			Status:    pos.StatusWaiting, ProviderStatus: "waiting", Source: "FakePay API",
 		}
 		if !inv.Pay.CustomerChooses() {
 			u.PayAmount = pos.Money{Amount: inv.Amount.Amount.Div(decimal.NewFromInt(60000)).Round(8), Currency: inv.Pay.Code}

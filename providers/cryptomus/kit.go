@@ -5,19 +5,22 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 
 	"cryptopos/providers"
 	"cryptopos/providers/cryptomus/sandbox"
+	"cryptopos/relay"
 )
 
 // Kit wires Cryptomus into cryptopos: the [cryptomus] config section, the
 // demo against a local sandbox, and `cryptopos sandbox cryptomus`.
 var Kit = providers.Kit{
-	Key:     "cryptomus",
-	Name:    "Cryptomus",
-	Open:    open,
-	Demo:    demo,
-	Sandbox: runSandbox,
+	Key:      "cryptomus",
+	Name:     "Cryptomus",
+	Open:     open,
+	Demo:     demo,
+	Sandbox:  runSandbox,
+	Receiver: receiver,
 }
 
 // DemoPayCurrencies are the coins the demo offers besides "customer chooses".
@@ -34,6 +37,25 @@ func open(env providers.Env) (providers.Opened, error) {
 		cfg.ApplyEnv(env.Getenv)
 	}
 	return openWith(cfg, env)
+}
+
+// receiver is Kit.Receiver: the webhook receiver for the [cryptomus]
+// section's payment key (or CRYPTOPOS_CRYPTOMUS_PAYMENT_KEY).
+func receiver(env providers.Env) (relay.Receiver, error) {
+	var cfg Config
+	if env.Section != nil {
+		if err := env.Section(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if env.Getenv != nil {
+		cfg.ApplyEnv(env.Getenv)
+	}
+	key := strings.TrimSpace(cfg.PaymentKey)
+	if key == "" {
+		return nil, fmt.Errorf("cryptomus.payment_key: missing: the relay needs it to verify Cryptomus webhooks; set it in the config file or in the environment variable %s.", EnvPaymentKey)
+	}
+	return NewWebhookReceiver(key), nil
 }
 
 func openWith(cfg Config, env providers.Env) (providers.Opened, error) {

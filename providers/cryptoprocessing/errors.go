@@ -1,0 +1,348 @@
+package cryptoprocessing
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"syscall"
+	"unicode/utf8"
+
+	"cryptopos/pos"
+)
+
+// The error codes of the API's {"error":…,"code":…} bodies (spec §10).
+const (
+	codeBadContentFormat   = "bad_content_format"
+	codeBadSignature       = "bad_header_signature"
+	codeRequiredSignature  = "required_header_signature"
+	codeBadKey             = "bad_header_key"
+	codeRequiredKey        = "required_header_key"
+	codeInvalidInvoiceStat = "invalid_invoice_state"
+)
+
+// errInvalidState is wrapped by the error of a cancel that the API refused
+// with invalid_invoice_state: the invoice is confirmed or failed already.
+var errInvalidState = errors.New("the invoice is in a state that cannot be cancelled (invalid_invoice_state)")
+
+// errorBody is any of the three error shapes (spec §10), read into one:
+//
+//	{"error":"<text>","code":"<code>"}
+//	{"errors":{"<field>":"<message>",…}}          (a message may be a list)
+//	{"errors":{"error":"<text>","code":"<code>"}}  (cancel in a wrong state)
+//
+// A Laravel-style {"message":"…"} is read too.
+type errorBody struct {
+	text   string
+	code   string
+	fields map[string][]string
+}
+
+// parseErrorBody reads b as an error body; ok is false when b is not a
+// JSON object.
+func parseErrorBody(b []byte) (e errorBody, ok bool) {
+	var top map[string]json.RawMessage
+	if len(b) == 0 || b[0] != '{' || json.Unmarshal(b, &top) != nil {
+		return errorBody{}, false
+	}
+	e.text, _ = scalarText(top["error"])
+	if e.text == "" {
+		e.text, _ = scalarText(top["message"])
+	}
+	e.code, _ = scalarText(top["code"])
+	raw := bytes.TrimSpace(top["errors"])
+	var inner map[string]json.RawMessage
+	switch {
+	case len(raw) == 0 || string(raw) == "null":
+	case json.Unmarshal(raw, &inner) == nil:
+		for field, v := range inner {
+			switch field {
+			case "code":
+				if s, _ := scalarText(v); s != "" {
+					e.code = s
+				}
+				continue
+			case "error":
+				if s, ok := scalarText(v); ok && s != "" && e.text == "" {
+					e.text = s
+					continue
+				}
+			}
+			if msgs := messages(v); len(msgs) > 0 {
+				if e.fields == nil {
+					e.fields = map[string][]string{}
+				}
+				e.fields[field] = append(e.fields[field], msgs...)
+			}
+		}
+	default:
+		if msgs := messages(raw); len(msgs) > 0 && e.text == "" {
+			e.text = strings.Join(msgs, " ")
+		}
+	}
+	return e, true
+}
+
+// messages reads "text" or ["text", …].
+func messages(v json.RawMessage) []string {
+	if s, ok := scalarText(v); ok {
+		if s == "" {
+			return nil
+		}
+		return []string{s}
+	}
+	var list []json.RawMessage
+	if json.Unmarshal(v, &list) != nil {
+		return nil
+	}
+	var out []string
+	for _, item := range list {
+		if s, ok := scalarText(item); ok && s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// sentences is every message in a stable order: the text, then the
+// fields' messages sorted by field, each ending with a full stop.
+func (e errorBody) sentences() string {
+	var parts []string
+	if e.text != "" {
+		parts = append(parts, sentence(e.text))
+	}
+	names := make([]string, 0, len(e.fields))
+	for f := range e.fields {
+		names = append(names, f)
+	}
+	sort.Strings(names)
+	for _, f := range names {
+		for _, m := range e.fields[f] {
+			parts = append(parts, sentence(m))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// foreignIDTaken reports the validation error of a create whose foreign_id
+// exists already: "The foreign id has already been taken."
+func (e errorBody) foreignIDTaken() bool {
+	for _, m := range e.fields["foreign_id"] {
+		low := strings.ToLower(m)
+		if strings.Contains(low, "taken") || strings.Contains(low, "already") || strings.Contains(low, "unique") {
+			return true
+		}
+	}
+	return false
+}
+
+// notFound reports an answer that says the invoice does not exist. Which
+// words the real API uses is not documented (spec §15); this accepts a
+// "not_found" code, "not found" text, HTTP 404 with a JSON error body, and
+// the Laravel answer for an unknown key ("The selected foreign id is
+// invalid.").
+func (e errorBody) notFound(status int) bool {
+	all := strings.ToLower(e.code + " " + e.sentences())
+	if strings.Contains(all, "not_found") || strings.Contains(all, "not found") || status == http.StatusNotFound {
+		return true
+	}
+	for _, m := range e.fields["foreign_id"] {
+		if strings.Contains(strings.ToLower(m), "invalid") {
+			return true
+		}
+	}
+	return false
+}
+
+// classify decides whether a reply is a success and returns its data (the
+// "data" member when present, else the whole body), or the error for the
+// cashier. Any 2xx is a success (create answers 200 or 201).
+func (c *Client) classify(op operation, status int, contentType string, body []byte) (json.RawMessage, *pos.ProviderError) {
+	name := c.name
+	body = bytes.TrimSpace(body)
+	fail := func(kind pos.ErrorKind, providerMsg, message string) *pos.ProviderError {
+		return &pos.ProviderError{Kind: kind, Message: message, ProviderMessage: c.clean(op, providerMsg), HTTPStatus: status}
+	}
+	switch {
+	case status >= 200 && status < 300:
+		return c.success(op, status, contentType, body)
+	case status >= 300 && status < 400:
+		return nil, fail(pos.ErrKindRejected, "", fmt.Sprintf(
+			"%s sent the request elsewhere (HTTP %d): check that cryptoprocessing.base_url is the API root, like %s.", name, status, DefaultBaseURL))
+	}
+	e, ok := parseErrorBody(body)
+	if !ok {
+		return nil, c.notData(op, status, contentType, body)
+	}
+	said := c.clean(op, e.sentences())
+	providerMsg := said
+	if e.code != "" {
+		providerMsg = strings.TrimSpace(said + " (" + e.code + ")")
+	}
+	switch {
+	case e.code == codeBadKey || e.code == codeRequiredKey:
+		return nil, fail(pos.ErrKindAuth, providerMsg, name+" does not accept the API key: check cryptoprocessing.api_key, and that cryptoprocessing.base_url is the API root (a wrong address is answered the same way).")
+	case e.code == codeBadSignature || e.code == codeRequiredSignature:
+		return nil, fail(pos.ErrKindAuth, providerMsg, name+" refused the request's signature: check cryptoprocessing.secret_key, and that cryptoprocessing.base_url is the API root (a wrong address is answered the same way).")
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return nil, fail(pos.ErrKindAuth, providerMsg, name+" refused the request"+paren(status, said)+
+			": check cryptoprocessing.api_key and secret_key, and the key's IP whitelist in the dashboard.")
+	case status == http.StatusTooManyRequests:
+		return nil, fail(pos.ErrKindTemporary, providerMsg, name+" is receiving too many requests"+paren(status, said)+"; the terminal will try again shortly.")
+	case status >= 500:
+		return nil, fail(pos.ErrKindTemporary, providerMsg, name+" has an internal problem"+paren(status, said)+"; the terminal will try again.")
+	case status == http.StatusRequestTimeout:
+		return nil, fail(pos.ErrKindTemporary, providerMsg, name+" did not finish the request in time"+paren(status, said)+"; the terminal will try again.")
+	case e.code == codeBadContentFormat:
+		return nil, fail(pos.ErrKindRejected, providerMsg, name+" could not read the terminal's request (bad_content_format); this is a fault in the terminal, please report it.")
+	case op.create && e.foreignIDTaken():
+		return nil, fail(pos.ErrKindDuplicate, providerMsg, name+" already has an invoice for this order id but does not say what it was.")
+	case e.code == codeInvalidInvoiceStat:
+		pe := fail(pos.ErrKindRejected, providerMsg, name+" cannot cancel the invoice in its current state: it is already paid or closed.")
+		pe.Err = errInvalidState
+		return nil, pe
+	case op.cancel && e.notFound(status):
+		return nil, fail(pos.ErrKindNotFound, providerMsg, name+" has no invoice for this order id"+colon(said))
+	case said != "":
+		return nil, fail(pos.ErrKindRejected, providerMsg, name+" refused "+op.what+": "+said)
+	}
+	return nil, fail(pos.ErrKindRejected, providerMsg, fmt.Sprintf("%s refused %s without saying why (HTTP %d).", name, op.what, status))
+}
+
+// success reads the data of a 2xx reply. Cancel answers [] or nothing.
+func (c *Client) success(op operation, status int, contentType string, body []byte) (json.RawMessage, *pos.ProviderError) {
+	if op.public || (op.cancel && len(body) == 0) {
+		return body, nil // ping answers plain "OK"
+	}
+	if len(body) == 0 || !json.Valid(body) {
+		return nil, c.notData(op, status, contentType, body)
+	}
+	if body[0] == '{' {
+		var env struct {
+			Data json.RawMessage `json:"data"`
+		}
+		if json.Unmarshal(body, &env) == nil && len(env.Data) > 0 && string(env.Data) != "null" {
+			return env.Data, nil
+		}
+	}
+	return body, nil
+}
+
+// notData describes a reply that is not a JSON object: a gateway's web
+// page, Cloudflare's plain text, JSON cut short (spec §10: the 429 example
+// is not even valid JSON). The raw text, cut short, is kept as the
+// provider's message.
+func (c *Client) notData(op operation, status int, contentType string, body []byte) *pos.ProviderError {
+	name := c.name
+	pe := &pos.ProviderError{Kind: pos.ErrKindBadReply, HTTPStatus: status}
+	var what string
+	switch {
+	case len(body) == 0:
+		what = "an empty reply"
+	case strings.Contains(strings.ToLower(contentType), "html") || body[0] == '<':
+		what = "a web page instead of data"
+	case body[0] == '{' || body[0] == '[':
+		what = "data that is cut short or malformed"
+		pe.ProviderMessage = shorten(c.clean(op, string(body)), 120)
+	default:
+		what = "plain text instead of data"
+		pe.ProviderMessage = shorten(c.clean(op, string(body)), 120)
+	}
+	switch {
+	case status == http.StatusTooManyRequests:
+		pe.Kind = pos.ErrKindTemporary
+		pe.Message = name + " is receiving too many requests (HTTP 429); the terminal will try again shortly."
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		pe.Kind = pos.ErrKindAuth
+		pe.Message = fmt.Sprintf("%s refused the request (HTTP %d, %s): check cryptoprocessing.api_key, secret_key and base_url, and the key's IP whitelist in the dashboard.", name, status, what)
+	case status == http.StatusNotFound:
+		pe.Kind = pos.ErrKindRejected
+		pe.Message = name + " has no such address (HTTP 404): check that cryptoprocessing.base_url is the API root, like " + DefaultBaseURL + "."
+	case status >= 500 || status == http.StatusRequestTimeout:
+		pe.Kind = pos.ErrKindTemporary
+		pe.Message = fmt.Sprintf("%s answered with %s (HTTP %d); the terminal will try again.", name, what, status)
+	default:
+		pe.Message = fmt.Sprintf("%s answered with %s (HTTP %d).", name, what, status)
+	}
+	return pe
+}
+
+// transportError describes a request that got no answer.
+func transportError(name string, err error) *pos.ProviderError {
+	var (
+		dnsErr  *net.DNSError
+		netErr  net.Error
+		certErr *tls.CertificateVerificationError
+		authErr x509.UnknownAuthorityError
+		hostErr x509.HostnameError
+	)
+	why := "the request failed"
+	switch {
+	case errors.Is(err, context.Canceled):
+		why = "the request was cancelled"
+	case errors.Is(err, context.DeadlineExceeded):
+		why = "no answer in time"
+	case errors.As(err, &dnsErr):
+		why = "the name " + dnsErr.Name + " could not be looked up (DNS)"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		why = "connection refused"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, syscall.EPIPE):
+		why = "the connection was cut before the answer arrived"
+	case errors.As(err, &certErr), errors.As(err, &authErr), errors.As(err, &hostErr):
+		why = "the secure connection failed because the server's certificate is not trusted"
+	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
+		why = "the network is unreachable"
+	case errors.As(err, &netErr) && netErr.Timeout():
+		why = "no answer in time"
+	}
+	return &pos.ProviderError{Kind: pos.ErrKindTransport, Message: "Cannot reach " + name + ": " + why + ".", Err: err}
+}
+
+// sentence ends s with a full stop unless it ends in punctuation.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	if strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?") {
+		return s
+	}
+	return s + "."
+}
+
+// paren is " (HTTP 502)" or " (HTTP 500: Server error)".
+func paren(status int, msg string) string {
+	if msg = strings.TrimSuffix(strings.TrimSpace(msg), "."); msg != "" {
+		return fmt.Sprintf(" (HTTP %d: %s)", status, msg)
+	}
+	return fmt.Sprintf(" (HTTP %d)", status)
+}
+
+// colon is ": Invoice not found." or ".".
+func colon(msg string) string {
+	if msg = strings.TrimSpace(msg); msg != "" {
+		return ": " + sentence(msg)
+	}
+	return "."
+}
+
+// shorten cuts s to at most n bytes on a rune boundary, on one line.
+func shorten(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
