@@ -36,6 +36,17 @@ type app struct {
 	cleanup []func()
 }
 
+// newEngine builds the checkout engine on the app's provider and journal.
+func (a *app) newEngine() *pos.Engine {
+	e := pos.NewEngine(a.opened.Provider, a.journal, pos.SystemClock{}, pos.EngineConfig{
+		PollInterval:       a.file.Poll.Interval,
+		BackgroundInterval: a.file.Poll.Background,
+		TerminalID:         a.file.Shop.TerminalID,
+	}, a.log)
+	a.engine.Store(e)
+	return e
+}
+
 // close releases everything, last opened first.
 func (a *app) close() {
 	for i := len(a.cleanup) - 1; i >= 0; i-- {
@@ -93,10 +104,13 @@ func openApp(args appArgs) (*app, error) {
 	return a, nil
 }
 
+// findConfig is the config file used when none is given.
+func findConfig() string { return config.Find(os.Getenv) }
+
 func (a *app) loadConfig(args appArgs) error {
 	path := args.configPath
 	if path == "" && !args.demo.set {
-		path = config.Find(os.Getenv)
+		path = findConfig()
 	}
 	if args.demo.set || path == "" {
 		a.demo = true

@@ -34,6 +34,8 @@ const usage = `cryptopos: a point-of-sale terminal for crypto payments
 
 Usage:
   cryptopos [--config PATH] [--demo[=PROVIDER]]   run the terminal
+  cryptopos report [--date D | --from D --to D] [--csv|--json]   the end-of-day report
+  cryptopos invoice create|watch|list ...          sales from scripts (see cryptopos invoice)
   cryptopos relay --config PATH                   run the callback relay on its own
   cryptopos sandbox PROVIDER [--listen ADDR]      run a provider's local sandbox
   cryptopos --version | --help
@@ -57,6 +59,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return runSandbox(args[1:], stdout, stderr)
 		case "relay":
 			return runRelay(args[1:], stdout, stderr)
+		case "report", "invoice":
+			return runCLI(args[0], args[1:], stdout, stderr)
 		}
 	}
 	fs := flag.NewFlagSet("cryptopos", flag.ContinueOnError)
@@ -76,6 +80,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if fs.NArg() > 0 {
+		if cmd := fs.Arg(0); cmd == "report" || cmd == "invoice" {
+			return runCLI(cmd, append([]string{"--config", *configPath}, fs.Args()[1:]...), stdout, stderr)
+		}
 		fmt.Fprintf(stderr, "cryptopos: unexpected argument %q (see cryptopos --help)\n", fs.Arg(0))
 		return 2
 	}

@@ -1,15 +1,40 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"cryptopos/pos"
 	"cryptopos/ui"
 )
+
+// discoverEvery has the engine pick up, every interval, sales another
+// process (`cryptopos invoice create`) started on the same journal. It
+// returns a function that stops it.
+func discoverEvery(e *pos.Engine, interval time.Duration, log *slog.Logger) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				if err := e.Discover(context.Background()); err != nil {
+					log.Warn("could not look for sales of other processes", "err", err)
+				}
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() { close(done) }
+}
 
 // runTerminal starts the cashier's terminal and returns when the cashier quits.
 func runTerminal(args appArgs) error {
@@ -20,13 +45,9 @@ func runTerminal(args appArgs) error {
 	defer a.close()
 
 	cur, _ := pos.LookupCurrency(a.file.Shop.Currency)
-	engine := pos.NewEngine(a.opened.Provider, a.journal, pos.SystemClock{}, pos.EngineConfig{
-		PollInterval:       a.file.Poll.Interval,
-		BackgroundInterval: a.file.Poll.Background,
-		TerminalID:         a.file.Shop.TerminalID,
-	}, a.log)
+	engine := a.newEngine()
 	defer engine.Close()
-	a.engine.Store(engine)
+	defer discoverEvery(engine, time.Minute, a.log)()
 
 	model := ui.New(ui.Options{
 		Engine: engine, Clock: pos.SystemClock{},

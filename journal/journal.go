@@ -187,6 +187,17 @@ func (j *Journal) Update(ctx context.Context, inv pos.Invoice, note string) erro
 		return err
 	}
 	err := j.write(ctx, func(tx *sql.Tx) error {
+		// The flags only ever go from 0 to 1: another process watching the
+		// same invoice (the terminal and a script) never clears them.
+		var dismissed, late, lateAck bool
+		err := tx.QueryRowContext(ctx, `SELECT dismissed, late, late_ack FROM invoices WHERE order_id = ?`,
+			inv.OrderID).Scan(&dismissed, &late, &lateAck)
+		if errors.Is(err, sql.ErrNoRows) {
+			return &notInJournalError{orderID: inv.OrderID}
+		} else if err != nil {
+			return err
+		}
+		inv.Dismissed, inv.Late, inv.LateAcknowledged = inv.Dismissed || dismissed, inv.Late || late, inv.LateAcknowledged || lateAck
 		// values(inv)[1:] skips order_id, the key, which never changes.
 		res, err := tx.ExecContext(ctx, `UPDATE invoices SET (`+updateColumns+`) = (`+placeholders[3:]+`)
 			WHERE order_id = ?`, append(values(inv)[1:], inv.OrderID)...)

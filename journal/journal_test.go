@@ -173,7 +173,8 @@ func TestRoundTrip(t *testing.T) {
 
 			// Update every field and read it back.
 			up := fullInvoice(tt.inv.OrderID)
-			up.Status, up.Dismissed = pos.StatusPaid, false
+			up.Status = pos.StatusPaid
+			up.Dismissed = up.Dismissed || tt.inv.Dismissed // flags never clear
 			if err := j.Update(ctx, up, "updated"); err != nil {
 				t.Fatal(err)
 			}
@@ -185,7 +186,8 @@ func TestRoundTrip(t *testing.T) {
 				t.Error("after full Update: " + d)
 			}
 
-			// And back: fields set to zero values are cleared.
+			// And back: fields set to zero values are cleared, but for
+			// the flags, which only ever go from 0 to 1.
 			if err := j.Update(ctx, tt.inv, "back"); err != nil {
 				t.Fatal(err)
 			}
@@ -193,7 +195,9 @@ func TestRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, d := range diff(got, tt.inv) {
+			back := tt.inv
+			back.Dismissed, back.Late, back.LateAcknowledged = true, true, true
+			for _, d := range diff(got, back) {
 				t.Error("after Update back: " + d)
 			}
 		})
@@ -788,5 +792,28 @@ func TestConcurrentOpen(t *testing.T) {
 	var count int
 	if err := j.db.QueryRow(`SELECT count(*) FROM invoices`).Scan(&count); err != nil || count != n {
 		t.Errorf("%d invoices (%v), want %d", count, err, n)
+	}
+}
+
+func TestUpdateNeverClearsFlags(t *testing.T) {
+	j := openTemp(t)
+	ctx := context.Background()
+	inv := fullInvoice("flags")
+	inv.Dismissed, inv.Late, inv.LateAcknowledged = false, false, false
+	if err := j.Insert(ctx, inv, "new"); err != nil {
+		t.Fatal(err)
+	}
+	seen := inv
+	seen.Dismissed, seen.Late, seen.LateAcknowledged = true, true, true
+	if err := j.Update(ctx, seen, "the terminal: cancelled, paid late, seen"); err != nil {
+		t.Fatal(err)
+	}
+	// Another process with an older copy writes its news.
+	if err := j.Update(ctx, inv, "a script's stale copy"); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := j.Get(ctx, "flags")
+	if !got.Dismissed || !got.Late || !got.LateAcknowledged {
+		t.Fatalf("flags cleared by a stale writer: %+v", got)
 	}
 }

@@ -139,6 +139,9 @@ type Sale struct {
 	Amount   Money
 	Pay      PayOption
 	Customer *Customer
+	// Note says where the sale was started, for the journal (default
+	// "sale started at the terminal").
+	Note string
 }
 
 // StartSale journals a new invoice for the sale and starts creating it at
@@ -165,7 +168,11 @@ func (e *Engine) StartSale(ctx context.Context, sale Sale) (Invoice, error) {
 		Provider: e.provider.Key(), Amount: sale.Amount, Pay: sale.Pay, Customer: sale.Customer,
 		CreatedAt: now, UpdatedAt: now, Status: StatusCreating,
 	}
-	inv, err := e.insert(ctx, inv, "sale started at the terminal")
+	note := sale.Note
+	if note == "" {
+		note = "sale started at the terminal"
+	}
+	inv, err := e.insert(ctx, inv, note)
 	if err != nil {
 		return Invoice{}, fmt.Errorf("could not write the sale to the journal, so it was not started: %w", err)
 	}
@@ -216,6 +223,23 @@ func (e *Engine) Resume(ctx context.Context) (latest Invoice, ok bool, err error
 		}
 	}
 	return latest, ok, nil
+}
+
+// Discover watches the unfinished invoices of the journal the engine does
+// not watch yet: sales another process (a script) started. One whose
+// create may still be on its way in that process is left to it for now.
+func (e *Engine) Discover(ctx context.Context) error {
+	unfinished, err := e.journal.Unfinished(ctx)
+	if err != nil {
+		return err
+	}
+	settled := e.clock.Now().Add(-2 * e.cfg.CallTimeout)
+	for _, inv := range unfinished {
+		if inv.Provider == e.provider.Key() && (inv.Created() || inv.CreatedAt.Before(settled)) {
+			e.watch(inv, true) // a no-op for invoices already watched
+		}
+	}
+	return nil
 }
 
 // Watch watches one invoice of the journal again, as after a restart, and

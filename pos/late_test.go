@@ -2,6 +2,7 @@ package pos_test
 
 import (
 	"context"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -174,5 +175,33 @@ func TestAlreadyTakenOrderIDIsCancelledAndReplaced(t *testing.T) {
 	}
 	if _, ok := r.engine.Watching(next); !ok {
 		t.Fatal("the replacement is not watched")
+	}
+}
+
+func TestDiscoverPicksUpSalesOfAnotherProcess(t *testing.T) {
+	r := newRig(t, nil)
+	ctx := context.Background()
+	// A script's engine on the same journal and provider.
+	script := pos.NewEngine(r.provider, r.journal, r.clock, pos.EngineConfig{TerminalID: "cli"}, nil)
+	defer script.Close()
+	inv, err := script.StartSale(ctx, pos.Sale{Amount: eur("4"), Note: "sale started from the command line"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if got, _ := r.journal.Get(ctx, inv.OrderID); got.Created() {
+			break
+		}
+		runtime.Gosched()
+	}
+	if err := r.engine.Discover(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := r.engine.Watching(inv.OrderID); !ok {
+		t.Fatal("the terminal does not watch the script's sale")
+	}
+	events, _ := r.journal.Events(ctx, inv.OrderID)
+	if events[0].Note != "sale started from the command line" {
+		t.Fatalf("first event %q", events[0].Note)
 	}
 }

@@ -45,9 +45,11 @@ func (c *Client) Invoice(ctx context.Context, id string) (Record, error) {
 }
 
 // Wait long-polls the relay: it returns as soon as the invoice's Version
-// exceeds after (use 0 for "as soon as any callback arrived"), or when wait
-// has passed, then with the current record (or ErrNoCallback). Compare the
-// returned Version with after to tell the two apart. The relay may shorten
+// differs from after, normally because it exceeds it (use 0 for "as soon
+// as any callback arrived"; a smaller Version means the relay's store was
+// replaced), or when wait has passed, then with the current record (or
+// ErrNoCallback). Compare the returned Version with after to tell the two
+// apart. The relay may shorten
 // wait to its own limit (30 s by default). wait <= 0 is Invoice.
 func (c *Client) Wait(ctx context.Context, id string, after int64, wait time.Duration) (Record, error) {
 	if wait <= 0 {

@@ -376,10 +376,10 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, rec Record, err 
 // ("25").
 func parseWait(v string) (time.Duration, error) {
 	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if n < 0 || n > 3600 {
-			return 0, fmt.Errorf("wait=%s is not a number of seconds between 0 and 3600.", v)
+		if n < 0 {
+			return 0, fmt.Errorf("wait=%s is negative: give the seconds to wait, like wait=25.", v)
 		}
-		return time.Duration(n) * time.Second, nil
+		return time.Duration(min(n, 24*3600)) * time.Second, nil // the caller caps it further
 	}
 	d, err := time.ParseDuration(v)
 	if err != nil || d < 0 {

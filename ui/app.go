@@ -51,6 +51,7 @@ const (
 	screenInvoice
 	screenResult
 	screenHistory
+	screenReport
 )
 
 // common is what every screen shares: options, theme, size and keys.
@@ -78,6 +79,7 @@ type Model struct {
 	invoice  invoiceScreen
 	result   resultScreen
 	history  historyScreen
+	report   reportScreen
 	late     []pos.Invoice // late payments the cashier has not acknowledged, oldest first
 	sub      *pos.Subscription
 	notice   string // a start-up warning shown on the Sale and Currency screens
@@ -235,6 +237,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.invoice.key(m.c, msg)
 	case screenHistory:
 		return m.history.key(m.c, msg)
+	case screenReport:
+		return m.report.key(m.c, msg)
 	}
 	return m.result.key(m.c, msg)
 }
@@ -254,6 +258,12 @@ func (m *Model) screenMsg(msg tea.Msg) tea.Cmd {
 		return m.history.load(m.c, nil)
 	case historyMsg:
 		m.history.loaded(msg)
+	case openReportMsg:
+		m.report = newReportScreen(m.c)
+		m.screen = screenReport
+		return m.report.load(m.c)
+	case reportMsg:
+		m.report.loaded(msg)
 	case timelineMsg:
 		if msg.err != nil {
 			m.history.err = "Could not read the timeline: " + msg.err.Error()
@@ -452,7 +462,7 @@ func (m *Model) applyTheme() {
 	m.help.Styles.ShortDesc = t.HelpDesc
 	m.help.Styles.ShortSeparator = t.HelpDesc
 	m.help.Styles.Ellipsis = t.HelpDesc
-	m.help.ShortSeparator = "   "
+	m.help.ShortSeparator = "  "
 }
 
 // Minimum size for the frame; smaller windows get a message instead.
@@ -492,6 +502,8 @@ func (m *Model) render() string {
 		right = c.theme.Muted.Render("order " + m.invoice.snap.Invoice.OrderID)
 	case screenHistory:
 		body, bindings = m.history.view(c, w, bodyH), m.history.help(c)
+	case screenReport:
+		body, bindings = m.report.view(c, w, bodyH), m.report.help(c)
 	default:
 		body, bindings = m.result.view(c, w, bodyH), m.result.help(c)
 	}

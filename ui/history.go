@@ -162,7 +162,7 @@ func (s *historyScreen) view(c *common, w, h int) string {
 		scope = "all days"
 	}
 	title := t.Title.Render("History") + t.Muted.Render(" · "+scope+" · "+statusFilters[s.filter].name)
-	count := fmt.Sprintf("%d sales", len(s.list))
+	count := sales(len(s.list))
 	switch {
 	case s.loading:
 		count = "reading…"
@@ -205,6 +205,14 @@ func (s *historyScreen) view(c *common, w, h int) string {
 		lines = append(lines, row)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// sales counts sales in words: "1 sale", "3 sales".
+func sales(n int) string {
+	if n == 1 {
+		return "1 sale"
+	}
+	return fmt.Sprintf("%d sales", n)
 }
 
 // outcomeWords is the status as the history tells it.

@@ -53,7 +53,7 @@ func TestHistoryListsFiltersAndOpens(t *testing.T) {
 	}
 
 	h.press("s") // paid only
-	h.waitFor("paid filter", func(s string) bool { return strings.Contains(s, "· paid") && strings.Contains(s, "1 sales") })
+	h.waitFor("paid filter", func(s string) bool { return strings.Contains(s, "· paid") && strings.Contains(s, "1 sale") })
 	if !strings.Contains(h.screen(), "12.50 EUR") || strings.Contains(h.screen(), "7.00 EUR") {
 		t.Fatalf("paid filter:\n%s", h.screen())
 	}
@@ -69,7 +69,7 @@ func TestHistoryListsFiltersAndOpens(t *testing.T) {
 	h.waitText("History")
 
 	h.press("s", "s") // open ones
-	h.waitFor("open filter", func(s string) bool { return strings.Contains(s, "· open") && strings.Contains(s, "1 sales") })
+	h.waitFor("open filter", func(s string) bool { return strings.Contains(s, "· open") && strings.Contains(s, "1 sale") })
 	h.press("enter")
 	h.waitText("Timeline")
 	if !strings.Contains(h.screen(), "w watch again") {
@@ -93,7 +93,7 @@ func TestHistoryOtherDays(t *testing.T) {
 	h.press("h")
 	h.waitText("No sales match")
 	h.press("t")
-	h.waitFor("all days", func(s string) bool { return strings.Contains(s, "all days") && strings.Contains(s, "1 sales") })
+	h.waitFor("all days", func(s string) bool { return strings.Contains(s, "all days") && strings.Contains(s, "1 sale") })
 	if !strings.Contains(h.screen(), "11-21 11:30") {
 		t.Fatalf("other days show the date:\n%s", h.screen())
 	}

@@ -6,7 +6,9 @@ import "charm.land/bubbles/v2/key"
 // current screen's bindings, so the keys are always on screen.
 type keyMap struct {
 	// Sale
-	Type, Delete, Continue, Quit, History key.Binding
+	Type, Delete, Continue, Quit, History, Report key.Binding
+	// Report
+	Day key.Binding
 	// History
 	Open, Today, Filter, Resume key.Binding
 	// Currency
@@ -29,6 +31,8 @@ func newKeyMap() keyMap {
 		Continue:    b(keys("enter"), help("enter", "continue")),
 		Quit:        b(keys("q"), help("q", "quit")),
 		History:     b(keys("h"), help("h", "history")),
+		Report:      b(keys("r"), help("r", "day report")),
+		Day:         b(keys("left", "right"), help("←/→", "day")),
 		Open:        b(keys("enter"), help("enter", "open")),
 		Today:       b(keys("t"), help("t", "today/all")),
 		Filter:      b(keys("s"), help("s", "status")),

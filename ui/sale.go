@@ -46,6 +46,8 @@ func (s *saleScreen) key(c *common, msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Quit
 	case key.Matches(msg, k.History):
 		return func() tea.Msg { return openHistoryMsg{} }
+	case key.Matches(msg, k.Report):
+		return func() tea.Msg { return openReportMsg{} }
 	}
 	return nil
 }
@@ -68,13 +70,13 @@ func (s *saleScreen) check(c *common, submit bool) (pos.Money, bool) {
 }
 
 func (s *saleScreen) help(c *common) []key.Binding {
-	return []key.Binding{c.keys.Type, c.keys.Delete, c.keys.Continue, c.keys.History, c.keys.Quit}
+	return []key.Binding{c.keys.Type, c.keys.Delete, c.keys.Continue, c.keys.History, c.keys.Report, c.keys.Quit}
 }
 
 func (s *saleScreen) view(c *common, w, h int, notice string) string {
 	t := c.theme
 	field := t.Input.Render(s.input) + t.Cursor.Render(" ")
-	below := t.Muted.Render("type the amount · enter: continue · h: history")
+	below := t.Muted.Render("type the amount · enter: continue")
 	if s.err != "" {
 		below = t.Bad.Render(s.err)
 	}
