@@ -2,15 +2,21 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"cryptopos/providers/cryptomus"
+	"cryptopos/providers/cryptoprocessing"
+	"cryptopos/relay"
 )
 
 func TestCommandLine(t *testing.T) {
+	isolate(t)
 	tests := []struct {
 		name   string
 		args   []string
@@ -137,4 +143,127 @@ func cryptomusKeys() []string {
 		keys = append(keys, k.Name)
 	}
 	return keys
+}
+
+// uncomment returns the example config with the commented sections made
+// live, and provider switched to name.
+func uncomment(t *testing.T, name string) string {
+	data, err := os.ReadFile("config.toml.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	live := false
+	for _, line := range strings.Split(string(data), "\n") {
+		switch {
+		case strings.HasPrefix(line, "# [cryptoprocessing]") || strings.HasPrefix(line, "# [relay]"):
+			live = true
+		case strings.HasPrefix(line, "# ---"):
+			live = false
+		}
+		if live && strings.HasPrefix(line, "# ") && (strings.Contains(line, " = ") || strings.HasPrefix(line, "# [")) {
+			line = strings.TrimPrefix(line, "# ")
+		}
+		out = append(out, line)
+	}
+	return strings.Replace(strings.Join(out, "\n"), `provider = "cryptomus"`, `provider = "`+name+`"`, 1)
+}
+
+func TestExampleCryptoprocessingAndRelaySectionsLoad(t *testing.T) {
+	dir := isolate(t)
+	t.Setenv("CRYPTOPOS_CRYPTOMUS_PAYMENT_KEY", "key-from-the-environment")
+	t.Setenv("CRYPTOPOS_CRYPTOPROCESSING_API_KEY", "public-key")
+	t.Setenv("CRYPTOPOS_CRYPTOPROCESSING_SECRET_KEY", "secret-key-from-the-environment")
+	t.Setenv("CRYPTOPOS_RELAY_TOKEN", "a-relay-token-of-some-length")
+	text := uncomment(t, "cryptoprocessing")
+	text = strings.Replace(text, `listen = "127.0.0.1:8090"`, `listen = "127.0.0.1:0"`, 1)
+	text = strings.Replace(text, `relay_url = "https://relay.example.com"`, `relay_url = ""`, 1)
+	text = strings.Replace(text, `store = "/var/lib/cryptopos/relay.db"`, `store = "`+filepath.Join(dir, "relay.db")+`"`, 1)
+	path := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a, err := openApp(appArgs{configPath: path})
+	if err != nil {
+		t.Fatalf("the example's Cryptoprocessing and relay sections do not load: %v", err)
+	}
+	defer a.close()
+	if a.opened.Provider.Key() != "cryptoprocessing" || a.relay == nil || len(a.opened.PayOptions) != 3 {
+		t.Fatalf("opened %s, relay %v, %d coins", a.opened.Provider.Key(), a.relay, len(a.opened.PayOptions))
+	}
+	example, _ := os.ReadFile("config.toml.example")
+	for _, k := range cryptoprocessing.ConfigKeys {
+		if !strings.Contains(string(example), k.Name+" = ") {
+			t.Errorf("config.toml.example does not document cryptoprocessing.%s", k.Name)
+		}
+	}
+	for _, k := range []string{"listen", "token", "public_url", "store"} {
+		if !strings.Contains(string(example), k+" = ") {
+			t.Errorf("config.toml.example does not document relay.%s", k)
+		}
+	}
+}
+
+func TestRelayCommandVerifiesAndServesCallbacks(t *testing.T) {
+	dir := isolate(t)
+	const token = "relay-token-0123456789"
+	path := filepath.Join(dir, "relay.toml")
+	conf := `[relay]
+listen = "127.0.0.1:0"
+token = "` + token + `"
+store = "` + filepath.Join(dir, "relay.db") + `"
+[log]
+path = "` + filepath.Join(dir, "relay.log") + `"
+[cryptoprocessing]
+api_key = "public-key"
+secret_key = "secret-key"
+`
+	if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a, err := openRelay(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+
+	body := []byte(`{"id":1,"type":"invoice","foreign_id":"pos-abc","status":"confirmed","error":"","currency_sent":{"currency":"BTC","amount":"0.001","remaining_amount":"0"}}`)
+	post := func(sig string) int {
+		req, _ := http.NewRequest(http.MethodPost, a.relay.URL+"/callbacks/cryptoprocessing", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Processing-Key", "public-key")
+		req.Header.Set("X-Processing-Signature", sig)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := post(strings.Repeat("0", 128)); code != http.StatusForbidden {
+		t.Fatalf("forged callback: %d", code)
+	}
+	if code := post(cryptoprocessing.Sign(body, "secret-key")); code != http.StatusOK {
+		t.Fatalf("signed callback: %d", code)
+	}
+	rec, err := (&relay.Client{BaseURL: a.relay.URL, Token: token}).Invoice(context.Background(), "pos-abc")
+	if err != nil || rec.Status != "confirmed" || !rec.Final {
+		t.Fatalf("terminal read %+v, %v", rec, err)
+	}
+	if _, err := (&relay.Client{BaseURL: a.relay.URL, Token: "wrong-token-0123456789"}).Invoice(context.Background(), "pos-abc"); !errors.Is(err, relay.ErrUnauthorized) {
+		t.Fatalf("wrong token: %v", err)
+	}
+	logged, _ := os.ReadFile(filepath.Join(dir, "relay.log"))
+	if strings.Contains(string(logged), token) || strings.Contains(string(logged), "secret-key") {
+		t.Fatal("the relay logged a secret")
+	}
+}
+
+func TestRelayCommandNeedsAProviderSection(t *testing.T) {
+	dir := isolate(t)
+	path := filepath.Join(dir, "relay.toml")
+	os.WriteFile(path, []byte("[relay]\nlisten = \"127.0.0.1:0\"\ntoken = \"relay-token-0123456789\"\nstore = \""+filepath.Join(dir, "r.db")+"\"\n"), 0o600)
+	if _, err := openRelay(path); err == nil || !strings.Contains(err.Error(), "no provider section") {
+		t.Fatalf("got %v", err)
+	}
 }
