@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -38,10 +39,17 @@ type app struct {
 
 // newEngine builds the checkout engine on the app's provider and journal.
 func (a *app) newEngine() *pos.Engine {
+	lateWatch := *a.file.Poll.LateWatch
+	if lateWatch == 0 {
+		lateWatch = -1 // off
+	}
 	e := pos.NewEngine(a.opened.Provider, a.journal, pos.SystemClock{}, pos.EngineConfig{
 		PollInterval:       a.file.Poll.Interval,
 		BackgroundInterval: a.file.Poll.Background,
 		TerminalID:         a.file.Shop.TerminalID,
+		LateWatch:          lateWatch,
+		LateInterval:       a.file.Poll.LateInterval,
+		LateMaxInterval:    max(5*time.Minute, a.file.Poll.LateInterval),
 	}, a.log)
 	a.engine.Store(e)
 	return e

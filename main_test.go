@@ -73,7 +73,7 @@ func TestExampleConfigLoadsAndDocumentsEveryKey(t *testing.T) {
 	}{
 		{"shop", []string{"name", "currency", "max_amount", "terminal_id"}},
 		{"journal", []string{"path"}},
-		{"poll", []string{"interval", "background_interval"}},
+		{"poll", []string{"interval", "background_interval", "late_watch", "late_interval"}},
 		{"log", []string{"path", "level"}},
 	} {
 		for _, k := range section.keys {

@@ -39,6 +39,12 @@ type File struct {
 		// Background is the interval for invoices off screen: cancelled on
 		// the terminal but still payable, or resumed after a restart.
 		Background time.Duration `toml:"background_interval"`
+		// LateWatch is how long a sale that ended unpaid is still checked
+		// for a late payment; "0s" turns the watchdog off.
+		LateWatch *time.Duration `toml:"late_watch"`
+		// LateInterval is the first pause between those checks; it doubles
+		// up to 5 minutes.
+		LateInterval time.Duration `toml:"late_interval"`
 	} `toml:"poll"`
 	Relay Relay `toml:"relay"`
 	Log   struct {
@@ -86,6 +92,8 @@ type Shop struct {
 const (
 	DefaultPollInterval = 3 * time.Second
 	DefaultBackground   = 15 * time.Second
+	DefaultLateWatch    = 24 * time.Hour
+	DefaultLateInterval = time.Minute
 	DefaultMaxAmount    = "10000"
 	DefaultTerminalID   = "pos"
 	DefaultShopName     = "My shop"
@@ -258,6 +266,19 @@ func (f *File) Check() error {
 		f.Poll.Background = DefaultBackground
 	case f.Poll.Background < time.Second || f.Poll.Background > 10*time.Minute:
 		return fmt.Errorf("poll.background_interval: %s is out of range; use 1s to 10m", f.Poll.Background)
+	}
+	switch {
+	case f.Poll.LateWatch == nil:
+		d := DefaultLateWatch
+		f.Poll.LateWatch = &d
+	case *f.Poll.LateWatch < 0 || *f.Poll.LateWatch > 30*24*time.Hour:
+		return fmt.Errorf("poll.late_watch: %s is out of range; use 0s (off) to 720h", *f.Poll.LateWatch)
+	}
+	switch {
+	case f.Poll.LateInterval == 0:
+		f.Poll.LateInterval = DefaultLateInterval
+	case f.Poll.LateInterval < time.Second || f.Poll.LateInterval > time.Hour:
+		return fmt.Errorf("poll.late_interval: %s is out of range; use 1s to 1h", f.Poll.LateInterval)
 	}
 	switch f.Log.Level = strings.ToLower(f.Log.Level); f.Log.Level {
 	case "":

@@ -128,3 +128,21 @@ func TestFindPrefersTheEnvironment(t *testing.T) {
 		t.Fatalf("found %q in an empty home", got)
 	}
 }
+
+func TestLateWatchSettings(t *testing.T) {
+	base := "provider = \"x\"\n[shop]\ncurrency = \"EUR\"\n[poll]\n"
+	c, err := Parse("c", base)
+	if err != nil || *c.Poll.LateWatch != 24*time.Hour || c.Poll.LateInterval != time.Minute {
+		t.Fatalf("defaults: %v %v", c, err)
+	}
+	c, err = Parse("c", base+"late_watch = \"0s\"\nlate_interval = \"5s\"")
+	if err != nil || *c.Poll.LateWatch != 0 || c.Poll.LateInterval != 5*time.Second {
+		t.Fatalf("set: %v", err)
+	}
+	if _, err := Parse("c", base+"late_watch = \"-1h\""); err == nil || !strings.Contains(err.Error(), "poll.late_watch") {
+		t.Fatalf("negative: %v", err)
+	}
+	if _, err := Parse("c", base+"late_interval = \"2h\""); err == nil || !strings.Contains(err.Error(), "poll.late_interval") {
+		t.Fatalf("too long: %v", err)
+	}
+}
