@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -67,6 +68,7 @@ func (a *app) close() {
 type appArgs struct {
 	configPath string
 	demo       demoFlag
+	kiosk      bool
 }
 
 // openApp reads the configuration (or picks the demo), and opens the log,
@@ -81,6 +83,12 @@ func openApp(args appArgs) (*app, error) {
 	}()
 	if err := a.loadConfig(args); err != nil {
 		return nil, err
+	}
+	if args.kiosk {
+		a.file.Kiosk.Enabled = true
+	}
+	if a.file.Kiosk.Enabled && a.file.Kiosk.PINHash == "" {
+		return nil, errors.New("kiosk.pin_hash: a locked terminal needs a manager PIN: set one with `cryptopos pin --config PATH`")
 	}
 	if err := a.openJournalAndLog(); err != nil {
 		return nil, err

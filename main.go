@@ -37,6 +37,7 @@ Usage:
   cryptopos report [--date D | --from D --to D] [--csv|--json]   the end-of-day report
   cryptopos invoice create|watch|list ...          sales from scripts (see cryptopos invoice)
   cryptopos relay --config PATH                   run the callback relay on its own
+  cryptopos pin [--config PATH]                   set the manager PIN of a kiosk
   cryptopos sandbox PROVIDER [--listen ADDR]      run a provider's local sandbox
   cryptopos --version | --help
 
@@ -61,6 +62,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return runRelay(args[1:], stdout, stderr)
 		case "report", "invoice":
 			return runCLI(args[0], args[1:], stdout, stderr)
+		case "pin":
+			return runPIN(args[1:], os.Stdin, stdout, stderr)
 		}
 	}
 	fs := flag.NewFlagSet("cryptopos", flag.ContinueOnError)
@@ -69,6 +72,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var demo demoFlag
 	fs.Var(&demo, "demo", "run the demo against a local sandbox (optionally `PROVIDER`: "+kitKeys()+")")
 	showVersion := fs.Bool("version", false, "print the version and exit")
+	kioskMode := fs.Bool("kiosk", false, "lock the terminal: leaving, the history and the report need the manager PIN")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
 		fs.PrintDefaults()
@@ -90,7 +94,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "cryptopos", version)
 		return 0
 	}
-	if err := runTerminal(appArgs{configPath: *configPath, demo: demo}); err != nil {
+	if err := runTerminal(appArgs{configPath: *configPath, demo: demo, kiosk: *kioskMode}); err != nil {
 		fmt.Fprintln(stderr, "cryptopos:", err)
 		return 1
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"cryptopos/config"
+	"cryptopos/kiosk"
 	"cryptopos/providers/cryptomus"
 	"cryptopos/providers/cryptoprocessing"
 	"cryptopos/relay"
@@ -75,6 +77,9 @@ func TestExampleConfigLoadsAndDocumentsEveryKey(t *testing.T) {
 		{"journal", []string{"path"}},
 		{"poll", []string{"interval", "background_interval", "late_watch", "late_interval"}},
 		{"log", []string{"path", "level"}},
+		{"ui", []string{"theme"}},
+		{"sound", []string{"paid_bells", "failed_bells", "on_paid", "on_failed"}},
+		{"kiosk", []string{"enabled", "pin_hash", "return_after"}},
 	} {
 		for _, k := range section.keys {
 			if !strings.Contains(string(example), k+" = ") {
@@ -264,6 +269,58 @@ func TestRelayCommandNeedsAProviderSection(t *testing.T) {
 	path := filepath.Join(dir, "relay.toml")
 	os.WriteFile(path, []byte("[relay]\nlisten = \"127.0.0.1:0\"\ntoken = \"relay-token-0123456789\"\nstore = \""+filepath.Join(dir, "r.db")+"\"\n"), 0o600)
 	if _, err := openRelay(path); err == nil || !strings.Contains(err.Error(), "no provider section") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestPINCommandWritesTheHashOnly(t *testing.T) {
+	dir := isolate(t)
+	path := filepath.Join(dir, "config.toml")
+	original := "provider = \"cryptomus\"\n# a comment that stays\n[shop]\ncurrency = \"EUR\"\n"
+	if err := os.WriteFile(path, []byte(original), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errs bytes.Buffer
+	if code := runPIN([]string{"--config", path}, strings.NewReader("2468\n2468\n"), &out, &errs); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs.String())
+	}
+	data, _ := os.ReadFile(path)
+	text := string(data)
+	if !strings.HasPrefix(text, original) || !strings.Contains(text, "[kiosk]\npin_hash = \"pbkdf2-sha256$") || strings.Contains(text, "2468") {
+		t.Fatalf("config after pin:\n%s", text)
+	}
+	// Setting it again replaces the line in the section.
+	if code := runPIN([]string{"--config", path}, strings.NewReader("13579\n13579\n"), &out, &errs); code != 0 {
+		t.Fatal(errs.String())
+	}
+	data, _ = os.ReadFile(path)
+	if strings.Count(string(data), "pin_hash") != 1 || strings.Count(string(data), "[kiosk]") != 1 {
+		t.Fatalf("second pin:\n%s", data)
+	}
+	c, err := config.Load(path)
+	if err != nil || !kiosk.Matches(c.Kiosk.PINHash, "13579") {
+		t.Fatalf("the written hash does not check: %v", err)
+	}
+	info, _ := os.Stat(path)
+	if info.Mode().Perm() != 0o600 {
+		t.Fatalf("permissions became %v", info.Mode().Perm())
+	}
+	for _, tt := range []struct{ input, want string }{
+		{"12\n12\n", "4 to 12 digits"},
+		{"2468\n2469\n", "the two PINs differ"},
+		{"", "no PIN was given"},
+	} {
+		errs.Reset()
+		if code := runPIN([]string{"--config", path}, strings.NewReader(tt.input), &out, &errs); code != 1 || !strings.Contains(errs.String(), tt.want) {
+			t.Errorf("input %q: exit %d, %q", tt.input, code, errs.String())
+		}
+	}
+}
+
+func TestKioskNeedsAPIN(t *testing.T) {
+	isolate(t)
+	t.Setenv("CRYPTOPOS_CRYPTOMUS_PAYMENT_KEY", "key")
+	if _, err := openApp(appArgs{configPath: "config.toml.example", kiosk: true}); err == nil || !strings.Contains(err.Error(), "cryptopos pin") {
 		t.Fatalf("got %v", err)
 	}
 }

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"cryptopos/kiosk"
 	"cryptopos/pos"
 	"cryptopos/ui"
 )
@@ -49,12 +51,21 @@ func runTerminal(args appArgs) error {
 	defer engine.Close()
 	defer discoverEvery(engine, time.Minute, a.log)()
 
+	theme := a.file.UI.Theme
+	k := a.file.Kiosk
 	model := ui.New(ui.Options{
 		Engine: engine, Clock: pos.SystemClock{},
 		ShopName: a.file.Shop.Name, Currency: cur, MaxAmount: a.file.Shop.MaxAmount.Decimal,
 		PayOptions: a.opened.PayOptions, Simulator: a.opened.Simulator, Demo: a.demo,
-		Console: os.Getenv("TERM") == "linux", NoColor: os.Getenv("NO_COLOR") != "",
+		Console:         os.Getenv("TERM") == "linux" || strings.HasPrefix(theme, "console"),
+		HighContrast:    strings.HasSuffix(theme, "high-contrast"),
+		NoColor:         os.Getenv("NO_COLOR") != "",
 		CheckPayOptions: true,
+		Kiosk:           k.Enabled,
+		CheckPIN:        func(pin string) bool { return kiosk.Matches(k.PINHash, pin) },
+		ReturnAfter:     *k.ReturnAfter,
+		PaidBells:       *a.file.Sound.PaidBells, FailedBells: *a.file.Sound.FailedBells,
+		OnOutcome: soundHook(a.file.Sound, a.log),
 	})
 	defer model.Close()
 	a.log.Info("terminal started", "provider", a.opened.Provider.Key(), "demo", a.demo, "journal", a.journal.Path())

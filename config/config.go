@@ -21,6 +21,7 @@ import (
 	"github.com/BurntSushi/toml"
 	"github.com/shopspring/decimal"
 
+	"cryptopos/kiosk"
 	"cryptopos/pos"
 )
 
@@ -47,6 +48,12 @@ type File struct {
 		LateInterval time.Duration `toml:"late_interval"`
 	} `toml:"poll"`
 	Relay Relay `toml:"relay"`
+	Kiosk Kiosk `toml:"kiosk"`
+	UI    struct {
+		// Theme is auto, console, high-contrast or console-high-contrast.
+		Theme string `toml:"theme"`
+	} `toml:"ui"`
+	Sound Sound `toml:"sound"`
 	Log   struct {
 		// Path of the log file; default: beside the journal. Logs never go
 		// to the screen.
@@ -69,6 +76,31 @@ type Relay struct {
 	// Store is the relay's SQLite file; default: beside the journal.
 	Store string `toml:"store"`
 }
+
+// Kiosk is the [kiosk] section: a locked terminal on dedicated hardware.
+type Kiosk struct {
+	// Enabled locks the terminal (also --kiosk).
+	Enabled bool `toml:"enabled"`
+	// PINHash is the manager PIN's salted slow hash, set by `cryptopos pin`.
+	PINHash string `toml:"pin_hash"`
+	// ReturnAfter takes a result back to a new sale by itself; "0s" never.
+	ReturnAfter *time.Duration `toml:"return_after"`
+}
+
+// Sound is the [sound] section.
+type Sound struct {
+	// PaidBells and FailedBells are how often the terminal bell rings for
+	// a paid sale and for one that ended unpaid; 0 is silent.
+	PaidBells   *int `toml:"paid_bells"`
+	FailedBells *int `toml:"failed_bells"`
+	// OnPaid and OnFailed are shell commands run on those outcomes (a
+	// buzzer, a sound file); CRYPTOPOS_STATUS holds the status.
+	OnPaid   string `toml:"on_paid"`
+	OnFailed string `toml:"on_failed"`
+}
+
+// Themes are the values of [ui] theme.
+var Themes = []string{"auto", "console", "high-contrast", "console-high-contrast"}
 
 // EnvRelayToken overrides [relay] token.
 const EnvRelayToken = "CRYPTOPOS_RELAY_TOKEN"
@@ -94,6 +126,9 @@ const (
 	DefaultBackground   = 15 * time.Second
 	DefaultLateWatch    = 24 * time.Hour
 	DefaultLateInterval = time.Minute
+	DefaultReturnAfter  = 30 * time.Second
+	DefaultPaidBells    = 1
+	DefaultFailedBells  = 3
 	DefaultMaxAmount    = "10000"
 	DefaultTerminalID   = "pos"
 	DefaultShopName     = "My shop"
@@ -179,7 +214,7 @@ func parse(path, text string) (*Config, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	c.md = md
-	for _, key := range []string{"provider", "shop", "journal", "poll", "log", "relay"} {
+	for _, key := range []string{"provider", "shop", "journal", "poll", "log", "relay", "kiosk", "ui", "sound"} {
 		if err := c.decode(key, fieldOf(&c.File, key)); err != nil {
 			return nil, err
 		}
@@ -199,6 +234,12 @@ func fieldOf(f *File, key string) any {
 		return &f.Poll
 	case "relay":
 		return &f.Relay
+	case "kiosk":
+		return &f.Kiosk
+	case "ui":
+		return &f.UI
+	case "sound":
+		return &f.Sound
 	}
 	return &f.Log
 }
@@ -280,6 +321,9 @@ func (f *File) Check() error {
 	case f.Poll.LateInterval < time.Second || f.Poll.LateInterval > time.Hour:
 		return fmt.Errorf("poll.late_interval: %s is out of range; use 1s to 1h", f.Poll.LateInterval)
 	}
+	if err := f.checkLook(); err != nil {
+		return err
+	}
 	switch f.Log.Level = strings.ToLower(f.Log.Level); f.Log.Level {
 	case "":
 		f.Log.Level = DefaultLogLevel
@@ -288,6 +332,42 @@ func (f *File) Check() error {
 		return fmt.Errorf("log.level: %q is not one of debug, info, warn, error", f.Log.Level)
 	}
 	return nil
+}
+
+// checkLook fills and checks [kiosk], [ui] and [sound].
+func (f *File) checkLook() error {
+	switch {
+	case f.Kiosk.ReturnAfter == nil:
+		d := DefaultReturnAfter
+		f.Kiosk.ReturnAfter = &d
+	case *f.Kiosk.ReturnAfter < 0 || *f.Kiosk.ReturnAfter > 10*time.Minute:
+		return fmt.Errorf("kiosk.return_after: %s is out of range; use 0s (stay) to 10m", *f.Kiosk.ReturnAfter)
+	}
+	if f.Kiosk.PINHash != "" {
+		if err := kiosk.CheckHash(f.Kiosk.PINHash); err != nil {
+			return fmt.Errorf("kiosk.pin_hash: %w; set it again with `cryptopos pin`", err)
+		}
+	}
+	f.UI.Theme = strings.ToLower(strings.TrimSpace(f.UI.Theme))
+	if f.UI.Theme == "" {
+		f.UI.Theme = "auto"
+	}
+	if !slices.Contains(Themes, f.UI.Theme) {
+		return fmt.Errorf("ui.theme: %q is not one of %s", f.UI.Theme, strings.Join(Themes, ", "))
+	}
+	bells := func(key string, p **int, def int) error {
+		if *p == nil {
+			*p = &def
+		}
+		if n := **p; n < 0 || n > 9 {
+			return fmt.Errorf("sound.%s: %d is out of range; use 0 (silent) to 9", key, n)
+		}
+		return nil
+	}
+	if err := bells("paid_bells", &f.Sound.PaidBells, DefaultPaidBells); err != nil {
+		return err
+	}
+	return bells("failed_bells", &f.Sound.FailedBells, DefaultFailedBells)
 }
 
 // Section decodes the provider section with the given name into v. An

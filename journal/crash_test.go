@@ -1,32 +1,33 @@
 package journal
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"cryptopos/internal/sqlitefile/sqlitetest"
 	"cryptopos/pos"
 )
 
-// The environment of the child process of TestCrashSafety.
-const (
-	crashEnvPath   = "CRYPTOPOS_JOURNAL_CRASH_PATH"
-	crashEnvPrefix = "CRYPTOPOS_JOURNAL_CRASH_PREFIX"
-)
+// crash is TestCrashSafety's harness; TestHelperProcess is its child.
+var crash = sqlitetest.Crash{
+	Env:      "CRYPTOPOS_JOURNAL_CRASH",
+	Helper:   "TestHelperProcess",
+	Kills:    10,
+	MaxLines: 60,
+	Watchdog: 20 * time.Second,
+}
 
 // TestHelperProcess is the child of TestCrashSafety, not a test: it writes
 // invoices to the journal until it is killed, printing "inserted ID" or
 // "updated ID" once each write has been committed.
 func TestHelperProcess(t *testing.T) {
-	path := os.Getenv(crashEnvPath)
-	if path == "" {
+	path, prefix, ok := crash.Child()
+	if !ok {
 		return
 	}
 	j, err := Open(path)
@@ -35,7 +36,6 @@ func TestHelperProcess(t *testing.T) {
 		os.Exit(2)
 	}
 	ctx := context.Background()
-	prefix := os.Getenv(crashEnvPrefix)
 	// os.Stdout is unbuffered: each line is in the pipe when Fprintf returns.
 	for i := 0; i < 100_000; i++ {
 		inv := fullInvoice(fmt.Sprintf("%s-%05d", prefix, i))
@@ -60,68 +60,24 @@ func TestHelperProcess(t *testing.T) {
 // (SIGKILL loses what the process had not handed to the OS; the OS's buffers
 // survive it, so this tests the process-crash half of synchronous=FULL.)
 func TestCrashSafety(t *testing.T) {
-	if os.Getenv(crashEnvPath) != "" {
-		t.Skip("running as the helper process")
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Skip("cannot find the test binary to run as a child: ", err)
-	}
 	path := filepath.Join(t.TempDir(), "journal.db")
 	ctx := context.Background()
-	rounds := 10
-	if testing.Short() {
-		rounds = 3
-	}
-	for round := range rounds {
-		prefix := fmt.Sprintf("pos-r%02d", round)
-		kill := 1 + rand.IntN(60) // lines to read before the kill
-
-		cmd := exec.Command(exe, "-test.run=^TestHelperProcess$", "-test.count=1")
-		cmd.Env = append(os.Environ(), crashEnvPath+"="+path, crashEnvPrefix+"="+prefix)
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		// Should the child hang, kill it rather than the test.
-		watchdog := time.AfterFunc(20*time.Second, func() { cmd.Process.Kill() })
-
+	for round := range crash.Rounds() {
 		inserted, updated := map[string]bool{}, map[string]bool{}
-		lines := 0
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			verb, id, ok := strings.Cut(sc.Text(), " ")
+		kill := crash.Kill(t, round, path, func(line string) bool {
+			verb, id, ok := strings.Cut(line, " ")
 			switch {
 			case !ok:
-				continue // not ours (test framework output)
+				return false
 			case verb == "inserted":
 				inserted[id] = true
 			case verb == "updated":
 				updated[id] = true
 			default:
-				continue
+				return false
 			}
-			if lines++; lines == kill {
-				// Land anywhere in the child's next writes, not just
-				// where it prints: spin (not sleep) a random while.
-				for start, d := time.Now(), time.Duration(rand.IntN(500))*time.Microsecond; time.Since(start) < d; {
-				}
-				if err := cmd.Process.Kill(); err != nil {
-					t.Fatal(err)
-				}
-			}
-			// Keep reading: lines already in the pipe were committed too.
-		}
-		watchdog.Stop()
-		werr := cmd.Wait()
-		if lines < kill {
-			t.Fatalf("round %d: the child stopped after %d lines (%v): %s", round, lines, werr, stderr.String())
-		}
+			return true
+		})
 
 		j, err := Open(path)
 		if err != nil {

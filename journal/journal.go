@@ -21,17 +21,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
+	"cryptopos/internal/sqlitefile"
 	"cryptopos/pos"
 
 	"github.com/shopspring/decimal"
-	"modernc.org/sqlite" // registers the "sqlite" driver
-	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // BusyTimeout is how long a write waits for another process that holds the
@@ -63,81 +59,11 @@ var _ pos.Journal = (*Journal)(nil)
 // written by a newer cryptopos and a SQLite file of another program.
 // Several processes may open the same file at once.
 func Open(path string) (*Journal, error) {
-	if path == "" {
-		return nil, errors.New("the journal needs a file path")
-	}
-	abs, err := filepath.Abs(path)
+	db, abs, err := sqlitefile.Open(context.Background(), path, spec)
 	if err != nil {
-		return nil, fmt.Errorf("could not find the journal %s: %w", path, err)
+		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
-		return nil, fmt.Errorf("could not create the journal's folder: %w", err)
-	}
-	// Create the file ourselves so that it is private from the start;
-	// SQLite gives its -wal and -shm files the same mode.
-	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("could not open the journal: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return nil, fmt.Errorf("could not open the journal: %w", err)
-	}
-
-	db, err := sql.Open("sqlite", dsn(abs))
-	if err != nil {
-		return nil, fmt.Errorf("could not open the journal %s: %w", abs, err)
-	}
-	j := &Journal{db: db, path: abs, writing: make(chan struct{}, 1)}
-	if err := j.init(); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("could not open the journal %s: %w", abs, err)
-	}
-	return j, nil
-}
-
-// dsn is the modernc.org/sqlite data source name for the file at abs. Every
-// pooled connection runs the pragmas; busy_timeout runs first. WAL mode is
-// not among them: it is a property of the file, set once by init.
-// Transactions begin IMMEDIATE: they take the write lock at BEGIN, where the
-// busy timeout applies, rather than failing at their first write when
-// another process wrote in between.
-func dsn(abs string) string {
-	p := filepath.ToSlash(abs)
-	if !strings.HasPrefix(p, "/") {
-		p = "/" + p // Windows: file:///C:/...
-	}
-	u := url.URL{Scheme: "file", Path: p}
-	q := url.Values{}
-	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds()))
-	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "synchronous(FULL)")
-	q.Set("_txlock", "immediate")
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
-func (j *Journal) init() error {
-	ctx := context.Background()
-	// Keep a few connections, so their pragmas are not paid per query.
-	j.db.SetMaxIdleConns(4)
-	// Switching a new file to WAL needs it to itself for a moment, and
-	// SQLite reports SQLITE_BUSY at once, without its busy timeout, when
-	// another process is opening it too: retry for as long as the timeout.
-	var mode string
-	for deadline := time.Now().Add(BusyTimeout); ; {
-		err := j.db.QueryRowContext(ctx, `PRAGMA journal_mode = WAL`).Scan(&mode)
-		if err == nil {
-			break
-		}
-		if !isBusy(err) || time.Now().After(deadline) {
-			return err
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if !strings.EqualFold(mode, "wal") {
-		return fmt.Errorf("the file system does not support SQLite's WAL mode (the journal is in %q mode): put the journal on a local disk", mode)
-	}
-	return migrate(ctx, j.db)
+	return &Journal{db: db, path: abs, writing: make(chan struct{}, 1)}, nil
 }
 
 // Path returns the absolute path of the journal's file.
@@ -354,15 +280,7 @@ func (j *Journal) write(ctx context.Context, fn func(*sql.Tx) error) error {
 		return ctx.Err()
 	}
 	defer func() { <-j.writing }()
-	tx, err := j.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	return sqlitefile.WriteTx(ctx, j.db, fn)
 }
 
 func addEvent(ctx context.Context, tx *sql.Tx, inv pos.Invoice, note string) error {
@@ -373,12 +291,6 @@ func addEvent(ctx context.Context, tx *sql.Tx, inv pos.Invoice, note string) err
 	_, err := tx.ExecContext(ctx, `INSERT INTO events (order_id, at, status, provider_status, note)
 		VALUES (?, ?, ?, ?, ?)`, inv.OrderID, at.UnixMilli(), string(inv.Status), inv.ProviderStatus, note)
 	return err
-}
-
-// isBusy reports whether err is SQLite's "database is locked".
-func isBusy(err error) bool {
-	var e *sqlite.Error
-	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 // check refuses invoices that the journal could not give back intact.

@@ -7,12 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"cryptopos/internal/sqlitefile/sqlitetest"
 	"cryptopos/pos"
 
 	"github.com/shopspring/decimal"
@@ -20,12 +19,7 @@ import (
 
 func openTemp(t testing.TB) *Journal {
 	t.Helper()
-	j, err := Open(filepath.Join(t.TempDir(), "journal.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { j.Close() })
-	return j
+	return sqlitetest.OpenTemp(t, "journal.db", Open)
 }
 
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
@@ -505,21 +499,7 @@ func TestQueryPlans(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rows, err := j.db.Query(`EXPLAIN QUERY PLAN `+tt.query, tt.args...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rows.Close()
-			var plan []string
-			for rows.Next() {
-				var id, parent, unused int
-				var detail string
-				if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-					t.Fatal(err)
-				}
-				plan = append(plan, detail)
-			}
-			p := strings.Join(plan, "; ")
+			p := sqlitetest.Plan(t, j.db, tt.query, tt.args...)
 			if !strings.Contains(p, "INDEX "+tt.index) || strings.Contains(p, "TEMP B-TREE") {
 				t.Errorf("plan %q does not use index %s alone", p, tt.index)
 			}
@@ -542,37 +522,24 @@ func TestTwoJournalsOneFile(t *testing.T) {
 		js[i] = j
 	}
 	const perWriter = 25
-	var wg sync.WaitGroup
-	errs := make(chan error, 100)
-	for w := 0; w < 6; w++ {
+	sqlitetest.Concurrently(t, 6, func(w int) error {
 		j := js[w%2]
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; i < perWriter; i++ {
-				inv := fullInvoice(fmt.Sprintf("pos-w%d-%03d", w, i))
-				inv.Status = pos.StatusCreating
-				if err := j.Insert(ctx, inv, "start"); err != nil {
-					errs <- err
-					return
-				}
-				inv.Status = pos.StatusWaiting
-				if err := j.Update(ctx, inv, "waiting"); err != nil {
-					errs <- err
-					return
-				}
-				if _, err := j.Unfinished(ctx); err != nil { // readers too
-					errs <- err
-					return
-				}
+		for i := 0; i < perWriter; i++ {
+			inv := fullInvoice(fmt.Sprintf("pos-w%d-%03d", w, i))
+			inv.Status = pos.StatusCreating
+			if err := j.Insert(ctx, inv, "start"); err != nil {
+				return err
 			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
+			inv.Status = pos.StatusWaiting
+			if err := j.Update(ctx, inv, "waiting"); err != nil {
+				return err
+			}
+			if _, err := j.Unfinished(ctx); err != nil { // readers too
+				return err
+			}
+		}
+		return nil
+	})
 	// Each journal sees the other's writes.
 	for i, j := range js {
 		got, err := j.Unfinished(ctx)
@@ -605,28 +572,11 @@ func TestOpen(t *testing.T) {
 	if err := j.Insert(ctx, fullInvoice("pos-open"), ""); err != nil {
 		t.Fatal(err)
 	}
-	pragmas := []struct{ name, want string }{
-		{"journal_mode", "wal"}, {"synchronous", "2"}, {"busy_timeout", "5000"}, {"foreign_keys", "1"},
-		{"user_version", fmt.Sprint(len(migrations))}, {"application_id", fmt.Sprint(applicationID)},
-	}
-	for _, p := range pragmas {
-		var got string
-		if err := j.db.QueryRow("PRAGMA " + p.name).Scan(&got); err != nil {
-			t.Fatal(err)
-		}
-		if got != p.want {
-			t.Errorf("PRAGMA %s = %s, want %s", p.name, got, p.want)
-		}
-	}
-	if runtime.GOOS != "windows" {
-		for _, f := range []string{path + "-wal", path + "-shm"} {
-			if fi, err := os.Stat(f); err != nil {
-				t.Error(err)
-			} else if fi.Mode() != 0o600 {
-				t.Errorf("%s has mode %v, want 0600", f, fi.Mode())
-			}
-		}
-	}
+	sqlitetest.CheckPragmas(t, j.db, map[string]string{
+		"journal_mode": "wal", "synchronous": "2", "busy_timeout": "5000", "foreign_keys": "1",
+		"user_version": fmt.Sprint(len(migrations)), "application_id": fmt.Sprint(applicationID),
+	})
+	sqlitetest.CheckModes(t, map[string]os.FileMode{path + "-wal": 0o600, path + "-shm": 0o600})
 	if err := j.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -634,20 +584,7 @@ func TestOpen(t *testing.T) {
 	if fi, err := os.Stat(path); err != nil || fi.Size() == 0 {
 		t.Errorf("%s is empty after Close (%v): SQLite wrote elsewhere", path, err)
 	}
-	if runtime.GOOS != "windows" {
-		for _, c := range []struct {
-			path string
-			want os.FileMode
-		}{{dir, 0o700 | os.ModeDir}, {path, 0o600}} {
-			fi, err := os.Stat(c.path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if fi.Mode() != c.want {
-				t.Errorf("%s has mode %v, want %v", c.path, fi.Mode(), c.want)
-			}
-		}
-	}
+	sqlitetest.CheckModes(t, map[string]os.FileMode{dir: 0o700 | os.ModeDir, path: 0o600})
 
 	// Reopening keeps the data and does not migrate again.
 	j, err = Open(path)
@@ -661,12 +598,8 @@ func TestOpen(t *testing.T) {
 }
 
 func TestOpenRefuses(t *testing.T) {
-	tests := []struct {
-		name    string
-		prepare func(t *testing.T, path string)
-		want    string
-	}{
-		{"newer schema", func(t *testing.T, path string) {
+	sqlitetest.CheckRefusals(t, "Open", "journal.db", Open, []sqlitetest.Refusal{
+		{Name: "newer schema", Prepare: func(t *testing.T, path string) {
 			j, err := Open(path)
 			if err != nil {
 				t.Fatal(err)
@@ -675,8 +608,8 @@ func TestOpenRefuses(t *testing.T) {
 			if _, err := j.db.Exec(`PRAGMA user_version = 99`); err != nil {
 				t.Fatal(err)
 			}
-		}, "newer cryptopos"},
-		{"another program's database", func(t *testing.T, path string) {
+		}, Want: "newer cryptopos"},
+		{Name: "another program's database", Prepare: func(t *testing.T, path string) {
 			j, err := Open(path)
 			if err != nil {
 				t.Fatal(err)
@@ -685,32 +618,18 @@ func TestOpenRefuses(t *testing.T) {
 			if _, err := j.db.Exec(`PRAGMA application_id = 42`); err != nil {
 				t.Fatal(err)
 			}
-		}, "not a cryptopos journal"},
-		{"not a database", func(t *testing.T, path string) {
+		}, Want: "not a cryptopos journal"},
+		{Name: "not a database", Prepare: func(t *testing.T, path string) {
 			if err := os.WriteFile(path, []byte(strings.Repeat("not sqlite ", 200)), 0o600); err != nil {
 				t.Fatal(err)
 			}
-		}, "could not open the journal"},
-		{"a directory", func(t *testing.T, path string) {
+		}, Want: "could not open the journal"},
+		{Name: "a directory", Prepare: func(t *testing.T, path string) {
 			if err := os.Mkdir(path, 0o700); err != nil {
 				t.Fatal(err)
 			}
-		}, "could not open the journal"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "journal.db")
-			tt.prepare(t, path)
-			j, err := Open(path)
-			if err == nil {
-				j.Close()
-				t.Fatal("Open succeeded")
-			}
-			if !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("Open = %q, want it to say %q", err, tt.want)
-			}
-		})
-	}
+		}, Want: "could not open the journal"},
+	})
 	if _, err := Open(""); err == nil {
 		t.Error("Open(\"\") succeeded")
 	}
@@ -763,27 +682,14 @@ func TestConcurrentOpen(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "journal.db")
 	const n = 6
-	var wg sync.WaitGroup
-	errs := make([]error, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			j, err := Open(path)
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			defer j.Close()
-			errs[i] = j.Insert(ctx, fullInvoice(fmt.Sprintf("pos-open-%d", i)), "")
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
+	sqlitetest.Concurrently(t, n, func(i int) error {
+		j, err := Open(path)
 		if err != nil {
-			t.Error(err)
+			return err
 		}
-	}
+		defer j.Close()
+		return j.Insert(ctx, fullInvoice(fmt.Sprintf("pos-open-%d", i)), "")
+	})
 	j, err := Open(path)
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"cryptopos/cli"
+	"cryptopos/internal/sqlitefile/sqlitetest"
 	"cryptopos/pos"
 )
 
@@ -188,21 +189,7 @@ func TestListQueryPlans(t *testing.T) {
 // b-tree for the whole ORDER BY.
 func checkPlan(tb testing.TB, j *Journal, q, index string, args ...any) {
 	tb.Helper()
-	rows, err := j.db.Query(`EXPLAIN QUERY PLAN `+q, args...)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			tb.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
-	p := strings.Join(plan, "; ")
+	p := sqlitetest.Plan(tb, j.db, q, args...)
 	if !strings.Contains(p, "INDEX "+index) || strings.Contains(p, "USE TEMP B-TREE FOR ORDER BY") {
 		tb.Errorf("plan %q does not use index %s without sorting", p, index)
 	}

@@ -1,14 +1,26 @@
 package journal
 
 import (
-	"context"
-	"database/sql"
 	"fmt"
+
+	"cryptopos/internal/sqlitefile"
 )
 
 // applicationID marks a SQLite file as a cryptopos journal ("CPOS"), so that
 // Open refuses another program's database instead of adding tables to it.
 const applicationID = 0x43504f53
+
+// spec is how Open opens, checks and migrates the journal's file.
+var spec = sqlitefile.Spec{
+	Name:          "journal",
+	ApplicationID: applicationID,
+	Migrations:    migrations,
+	NotOurs:       "the file is a SQLite database of another program, not a cryptopos journal",
+	NoWAL:         "the file system does not support SQLite's WAL mode (the journal is in %q mode): put the journal on a local disk",
+	BusyTimeout:   BusyTimeout,
+	ForeignKeys:   true,
+	MaxIdleConns:  4, // a few, so their pragmas are not paid per query
+}
 
 // finalStatuses is the SQL list of pos statuses for which Status.Final is
 // true. It is spelled out, not generated, because the partial index
@@ -84,71 +96,4 @@ CREATE INDEX events_order ON events (order_id, id);
 
 PRAGMA application_id = ` + fmt.Sprint(applicationID) + `;
 `,
-}
-
-// migrate brings the schema of db up to date. It is safe when several
-// processes open the same file at once: the check is repeated inside a
-// write transaction, so each migration runs exactly once.
-func migrate(ctx context.Context, db *sql.DB) error {
-	version, err := schemaVersion(ctx, db)
-	if err != nil {
-		return err
-	}
-	if version == len(migrations) {
-		return nil // the usual case: no write lock needed
-	}
-	if version > len(migrations) {
-		return newerSchemaError(version)
-	}
-
-	tx, err := db.BeginTx(ctx, nil) // BEGIN IMMEDIATE (see dsn)
-	if err != nil {
-		return fmt.Errorf("could not lock the journal to update its schema: %w", err)
-	}
-	defer tx.Rollback()
-	if version, err = schemaVersion(ctx, tx); err != nil {
-		return err
-	}
-	if version > len(migrations) {
-		return newerSchemaError(version)
-	}
-	for ; version < len(migrations); version++ {
-		if _, err := tx.ExecContext(ctx, migrations[version]); err != nil {
-			return fmt.Errorf("could not update the journal's schema to version %d: %w", version+1, err)
-		}
-	}
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", version)); err != nil {
-		return fmt.Errorf("could not record the journal's schema version: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("could not commit the journal's new schema: %w", err)
-	}
-	return nil
-}
-
-type querier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-// schemaVersion returns the file's PRAGMA user_version, after checking that
-// the file is a cryptopos journal or an empty database.
-func schemaVersion(ctx context.Context, q querier) (int, error) {
-	// One statement, so one snapshot: another process may be migrating.
-	var appID, version, objects int
-	err := q.QueryRowContext(ctx, `SELECT
-		(SELECT application_id FROM pragma_application_id),
-		(SELECT user_version FROM pragma_user_version),
-		(SELECT count(*) FROM sqlite_schema)`).Scan(&appID, &version, &objects)
-	if err != nil {
-		return 0, fmt.Errorf("could not read the journal's schema version: %w", err)
-	}
-	if appID != applicationID && (appID != 0 || version != 0 || objects != 0) {
-		return 0, fmt.Errorf("the file is a SQLite database of another program, not a cryptopos journal")
-	}
-	return version, nil
-}
-
-func newerSchemaError(version int) error {
-	return fmt.Errorf("the journal was written by a newer cryptopos (schema version %d; this one knows up to %d): upgrade cryptopos to use it",
-		version, len(migrations))
 }

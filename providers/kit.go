@@ -87,3 +87,23 @@ func Find(kits []Kit, key string) (Kit, bool) {
 	}
 	return Kit{}, false
 }
+
+// EnvOverrides is a config section some of whose values the environment
+// may give instead (secrets kept out of the file).
+type EnvOverrides interface {
+	ApplyEnv(getenv func(string) string)
+}
+
+// DecodeSection decodes the provider's config section into cfg, when there
+// is one (not in the demo), and then applies the environment's values.
+func (e Env) DecodeSection(cfg EnvOverrides) error {
+	if e.Section != nil {
+		if err := e.Section(cfg); err != nil {
+			return err
+		}
+	}
+	if e.Getenv != nil {
+		cfg.ApplyEnv(e.Getenv)
+	}
+	return nil
+}

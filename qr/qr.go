@@ -170,10 +170,11 @@ var (
 		ansi.Style{}.ForegroundColor(dark).BackgroundColor(light).String(),
 		ansi.Style{}.ForegroundColor(dark).BackgroundColor(dark).String(),
 	}
-	// consoleSGR is indexed by dark (0 or 1).
+	// consoleSGR is indexed by dark (0 or 1). The Linux console has only
+	// the 8 base colours for backgrounds: black and white (SGR 40, 47).
 	consoleSGR = [2]string{
-		ansi.Style{}.BackgroundColor(light).String(),
-		ansi.Style{}.BackgroundColor(dark).String(),
+		ansi.Style{}.BackgroundColor(ansi.White).String(),
+		ansi.Style{}.BackgroundColor(ansi.Black).String(),
 	}
 	// halfGlyph is indexed by upperPainted<<1 | lowerPainted.
 	halfGlyph = [4]string{" ", "▄", "▀", "█"}

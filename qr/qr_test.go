@@ -131,7 +131,7 @@ func TestSurvivesDownsampling(t *testing.T) {
 						params := strings.TrimSuffix(strings.TrimPrefix(s, "\x1b["), "m")
 						for _, n := range strings.Split(params, ";") {
 							switch n {
-							case "", "0", "30", "40", "97", "107":
+							case "", "0", "30", "40", "47", "97", "107": // console mode: base colours 40/47
 							default:
 								t.Fatalf("16-colour output has SGR %q", s)
 							}

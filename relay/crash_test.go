@@ -1,25 +1,28 @@
 package relay
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"cryptopos/internal/sqlitefile/sqlitetest"
 )
 
-// The environment of the child process of TestCrashSafety.
-const (
-	crashEnvPath   = "CRYPTOPOS_RELAY_CRASH_PATH"
-	crashEnvPrefix = "CRYPTOPOS_RELAY_CRASH_PREFIX"
-)
+// crash is TestCrashSafety's harness; TestHelperProcess is its child.
+var crash = sqlitetest.Crash{
+	Env:      "CRYPTOPOS_RELAY_CRASH",
+	Helper:   "TestHelperProcess",
+	Kills:    8,
+	MaxLines: 400,
+	Watchdog: 30 * time.Second,
+}
 
 var crashStatuses = []string{"created", "pending", "processing", "confirmed"}
 
@@ -27,8 +30,8 @@ var crashStatuses = []string{"created", "pending", "processing", "confirmed"}
 // goroutines store callbacks until the process is killed, printing
 // "ack ID VERSION CALLBACKS" once each Put has returned.
 func TestHelperProcess(t *testing.T) {
-	path := os.Getenv(crashEnvPath)
-	if path == "" {
+	path, prefix, ok := crash.Child()
+	if !ok {
 		return
 	}
 	s, err := OpenStore(path)
@@ -37,7 +40,6 @@ func TestHelperProcess(t *testing.T) {
 		os.Exit(2)
 	}
 	ctx := context.Background()
-	prefix := os.Getenv(crashEnvPrefix)
 	var out sync.Mutex
 	var wg sync.WaitGroup
 	for g := range 8 {
@@ -71,64 +73,22 @@ func TestHelperProcess(t *testing.T) {
 // not handed to the OS; this tests the process-crash half of
 // synchronous=FULL.)
 func TestCrashSafety(t *testing.T) {
-	if os.Getenv(crashEnvPath) != "" {
-		t.Skip("running as the helper process")
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Skip("cannot find the test binary to run as a child: ", err)
-	}
 	path := filepath.Join(t.TempDir(), "relay.db")
 	ctx := context.Background()
-	rounds := 8
-	if testing.Short() {
-		rounds = 3
-	}
-	for round := range rounds {
-		prefix := fmt.Sprintf("pos-r%02d", round)
-		kill := 1 + rand.IntN(400) // lines to read before the kill
-
-		cmd := exec.Command(exe, "-test.run=^TestHelperProcess$", "-test.count=1")
-		cmd.Env = append(os.Environ(), crashEnvPath+"="+path, crashEnvPrefix+"="+prefix)
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		watchdog := time.AfterFunc(30*time.Second, func() { cmd.Process.Kill() })
-
+	for round := range crash.Rounds() {
 		type ack struct{ version, callbacks int64 }
 		acked := map[string]ack{} // the highest acknowledged per invoice
-		lines := 0
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			f := strings.Fields(sc.Text())
+		kill := crash.Kill(t, round, path, func(line string) bool {
+			f := strings.Fields(line)
 			if len(f) != 4 || f[0] != "ack" {
-				continue // not ours (test framework output)
+				return false
 			}
 			v, _ := strconv.ParseInt(f[2], 10, 64)
 			c, _ := strconv.ParseInt(f[3], 10, 64)
 			a := acked[f[1]]
 			acked[f[1]] = ack{max(a.version, v), max(a.callbacks, c)}
-			if lines++; lines == kill {
-				// Land anywhere in the child's next writes: spin a
-				// random while.
-				for start, d := time.Now(), time.Duration(rand.IntN(500))*time.Microsecond; time.Since(start) < d; {
-				}
-				if err := cmd.Process.Kill(); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-		watchdog.Stop()
-		werr := cmd.Wait()
-		if lines < kill {
-			t.Fatalf("round %d: the child stopped after %d lines (%v): %s", round, lines, werr, stderr.String())
-		}
+			return true
+		})
 
 		s, err := OpenStore(path)
 		if err != nil {

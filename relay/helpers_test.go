@@ -12,12 +12,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"cryptopos/internal/sqlitefile/sqlitetest"
 	"cryptopos/pos/postest"
 )
 
@@ -144,12 +144,7 @@ func newEnv(t testing.TB, tweak ...func(*Options)) *env {
 
 func openTestStore(t testing.TB) *Store {
 	t.Helper()
-	s, err := OpenStore(filepath.Join(t.TempDir(), "relay.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	return sqlitetest.OpenTemp(t, "relay.db", OpenStore)
 }
 
 func (e *env) updateCount() int {

@@ -6,15 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
-	"modernc.org/sqlite" // registers the "sqlite" driver
-	sqlite3 "modernc.org/sqlite/lib"
+	"cryptopos/internal/sqlitefile"
 )
 
 // BusyTimeout is how long a write waits for another process that holds the
@@ -62,28 +57,9 @@ type Store struct {
 // cryptopos and a SQLite file of another program (a terminal's journal
 // included). Several processes may open the same file at once.
 func OpenStore(path string) (*Store, error) {
-	if path == "" {
-		return nil, errors.New("the relay store needs a file path")
-	}
-	abs, err := filepath.Abs(path)
+	db, abs, err := sqlitefile.Open(context.Background(), path, spec)
 	if err != nil {
-		return nil, fmt.Errorf("could not find the relay store %s: %w", path, err)
-	}
-	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
-		return nil, fmt.Errorf("could not create the relay store's folder: %w", err)
-	}
-	// Create the file ourselves so that it is private from the start;
-	// SQLite gives its -wal and -shm files the same mode.
-	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("could not open the relay store: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return nil, fmt.Errorf("could not open the relay store: %w", err)
-	}
-	db, err := sql.Open("sqlite", dsn(abs))
-	if err != nil {
-		return nil, fmt.Errorf("could not open the relay store %s: %w", abs, err)
+		return nil, err
 	}
 	s := &Store{
 		db: db, path: abs,
@@ -92,55 +68,8 @@ func OpenStore(path string) (*Store, error) {
 		closed:  make(chan struct{}),
 	}
 	s.watch.store = s
-	if err := s.init(); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("could not open the relay store %s: %w", abs, err)
-	}
 	go s.writer()
 	return s, nil
-}
-
-// dsn is the modernc.org/sqlite data source name for the file at abs. Every
-// pooled connection runs the pragmas; busy_timeout runs first. WAL mode is
-// a property of the file, set once by init. Transactions begin IMMEDIATE:
-// they take the write lock at BEGIN, where the busy timeout applies, rather
-// than failing with SQLITE_BUSY at their first write when another process
-// wrote since they read.
-func dsn(abs string) string {
-	p := filepath.ToSlash(abs)
-	if !strings.HasPrefix(p, "/") {
-		p = "/" + p // Windows: file:///C:/...
-	}
-	u := url.URL{Scheme: "file", Path: p}
-	q := url.Values{}
-	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds()))
-	q.Add("_pragma", "synchronous(FULL)")
-	q.Set("_txlock", "immediate")
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
-func (s *Store) init() error {
-	ctx := context.Background()
-	s.db.SetMaxIdleConns(8)
-	// Switching a new file to WAL needs it to itself for a moment, and
-	// SQLite reports SQLITE_BUSY at once, without its busy timeout, when
-	// another process is opening it too: retry for as long as the timeout.
-	var mode string
-	for deadline := time.Now().Add(BusyTimeout); ; {
-		err := s.db.QueryRowContext(ctx, `PRAGMA journal_mode = WAL`).Scan(&mode)
-		if err == nil {
-			break
-		}
-		if !isBusy(err) || time.Now().After(deadline) {
-			return err
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if !strings.EqualFold(mode, "wal") {
-		return fmt.Errorf("the file system does not support SQLite's WAL mode (the store is in %q mode): put the relay store on a local disk", mode)
-	}
-	return migrate(ctx, s.db)
 }
 
 // Path returns the absolute path of the store's file.
@@ -363,28 +292,23 @@ func (s *Store) commit(batch []*putRequest) {
 	if len(todo) == 0 {
 		return
 	}
-	tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE (see dsn)
+	err := sqlitefile.WriteTx(ctx, s.db, func(tx *sql.Tx) error {
+		for _, req := range todo {
+			if _, err := tx.ExecContext(ctx, `SAVEPOINT put`); err != nil {
+				return err
+			}
+			req.rec, req.changed, req.err = put(ctx, tx, req)
+			release := `RELEASE put`
+			if req.err != nil {
+				release = `ROLLBACK TO put; RELEASE put`
+			}
+			if _, err := tx.ExecContext(ctx, release); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		fail(err)
-		return
-	}
-	defer tx.Rollback()
-	for _, req := range todo {
-		if _, err := tx.ExecContext(ctx, `SAVEPOINT put`); err != nil {
-			fail(err)
-			return
-		}
-		req.rec, req.changed, req.err = put(ctx, tx, req)
-		release := `RELEASE put`
-		if req.err != nil {
-			release = `ROLLBACK TO put; RELEASE put`
-		}
-		if _, err := tx.ExecContext(ctx, release); err != nil {
-			fail(err)
-			return
-		}
-	}
-	if err := tx.Commit(); err != nil {
 		fail(err)
 	}
 }
@@ -469,12 +393,6 @@ func flag(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// isBusy reports whether err is SQLite's "database is locked".
-func isBusy(err error) bool {
-	var e *sqlite.Error
-	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 // watchers wakes the long-polls of invoice ids. Puts of this Store notify

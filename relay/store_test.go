@@ -7,11 +7,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"cryptopos/internal/sqlitefile/sqlitetest"
 )
 
 func newer(prev, next Callback) bool { return newFake().Newer(prev, next) }
@@ -34,30 +35,13 @@ func TestOpenStore(t *testing.T) {
 	if _, _, err := s.Put(ctx, "fake", cb("pos-1", "created"), t0, newer); err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []struct{ name, want string }{
-		{"journal_mode", "wal"}, {"synchronous", "2"}, {"busy_timeout", "5000"},
-		{"user_version", fmt.Sprint(len(migrations))}, {"application_id", fmt.Sprint(applicationID)},
-	} {
-		var got string
-		if err := s.db.QueryRow("PRAGMA " + p.name).Scan(&got); err != nil {
-			t.Fatal(err)
-		}
-		if got != p.want {
-			t.Errorf("PRAGMA %s = %s, want %s", p.name, got, p.want)
-		}
-	}
-	if runtime.GOOS != "windows" {
-		for _, c := range []struct {
-			path string
-			want os.FileMode
-		}{{dir, 0o700 | os.ModeDir}, {path, 0o600}, {path + "-wal", 0o600}, {path + "-shm", 0o600}} {
-			if fi, err := os.Stat(c.path); err != nil {
-				t.Error(err)
-			} else if fi.Mode() != c.want {
-				t.Errorf("%s has mode %v, want %v", c.path, fi.Mode(), c.want)
-			}
-		}
-	}
+	sqlitetest.CheckPragmas(t, s.db, map[string]string{
+		"journal_mode": "wal", "synchronous": "2", "busy_timeout": "5000",
+		"user_version": fmt.Sprint(len(migrations)), "application_id": fmt.Sprint(applicationID),
+	})
+	sqlitetest.CheckModes(t, map[string]os.FileMode{
+		dir: 0o700 | os.ModeDir, path: 0o600, path + "-wal": 0o600, path + "-shm": 0o600,
+	})
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -82,12 +66,8 @@ func TestOpenStore(t *testing.T) {
 }
 
 func TestOpenStoreRefuses(t *testing.T) {
-	tests := []struct {
-		name    string
-		prepare func(t *testing.T, path string)
-		want    string
-	}{
-		{"newer schema", func(t *testing.T, path string) {
+	sqlitetest.CheckRefusals(t, "OpenStore", "relay.db", OpenStore, []sqlitetest.Refusal{
+		{Name: "newer schema", Prepare: func(t *testing.T, path string) {
 			s, err := OpenStore(path)
 			if err != nil {
 				t.Fatal(err)
@@ -96,52 +76,24 @@ func TestOpenStoreRefuses(t *testing.T) {
 			if _, err := s.db.Exec(`PRAGMA user_version = 99`); err != nil {
 				t.Fatal(err)
 			}
-		}, "newer cryptopos"},
-		{"a terminal's journal", func(t *testing.T, path string) {
-			db, err := sql.Open("sqlite", path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			if _, err := db.Exec(`CREATE TABLE invoices (order_id TEXT); PRAGMA application_id = 1129336659; PRAGMA user_version = 1`); err != nil {
-				t.Fatal(err)
-			}
-		}, "not a cryptopos relay store"},
-		{"another program's database", func(t *testing.T, path string) {
-			db, err := sql.Open("sqlite", path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			if _, err := db.Exec(`CREATE TABLE t (x)`); err != nil {
-				t.Fatal(err)
-			}
-		}, "not a cryptopos relay store"},
-		{"not a database", func(t *testing.T, path string) {
+		}, Want: "newer cryptopos"},
+		{Name: "a terminal's journal", Prepare: func(t *testing.T, path string) {
+			sqlitetest.Exec(t, path, `CREATE TABLE invoices (order_id TEXT); PRAGMA application_id = 1129336659; PRAGMA user_version = 1`)
+		}, Want: "not a cryptopos relay store"},
+		{Name: "another program's database", Prepare: func(t *testing.T, path string) {
+			sqlitetest.Exec(t, path, `CREATE TABLE t (x)`)
+		}, Want: "not a cryptopos relay store"},
+		{Name: "not a database", Prepare: func(t *testing.T, path string) {
 			if err := os.WriteFile(path, []byte(strings.Repeat("not sqlite ", 200)), 0o600); err != nil {
 				t.Fatal(err)
 			}
-		}, "could not open the relay store"},
-		{"a directory", func(t *testing.T, path string) {
+		}, Want: "could not open the relay store"},
+		{Name: "a directory", Prepare: func(t *testing.T, path string) {
 			if err := os.Mkdir(path, 0o700); err != nil {
 				t.Fatal(err)
 			}
-		}, "could not open the relay store"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "relay.db")
-			tt.prepare(t, path)
-			s, err := OpenStore(path)
-			if err == nil {
-				s.Close()
-				t.Fatal("OpenStore succeeded")
-			}
-			if !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("OpenStore = %q, want it to say %q", err, tt.want)
-			}
-		})
-	}
+		}, Want: "could not open the relay store"},
+	})
 	if _, err := OpenStore(""); err == nil {
 		t.Error(`OpenStore("") succeeded`)
 	}
@@ -218,27 +170,19 @@ func TestGroupCommit(t *testing.T) {
 	ctx := context.Background()
 	s := openTestStore(t)
 	const n = 200
-	var wg sync.WaitGroup
-	errs := make([]error, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			nw := newer
-			if i%10 == 0 {
-				nw = func(prev, next Callback) bool { panic("boom") }
-			}
-			id := fmt.Sprintf("pos-%d", i%20)
-			_, _, errs[i] = s.Put(ctx, "fake", cb(id, []string{"created", "pending", "processing", "confirmed"}[i%4]), t0, nw)
-		}()
-	}
-	wg.Wait()
-	var failed int
-	for _, err := range errs {
-		if err != nil {
-			failed++
+	var failures atomic.Int32
+	sqlitetest.Concurrently(t, n, func(i int) error {
+		nw := newer
+		if i%10 == 0 {
+			nw = func(prev, next Callback) bool { panic("boom") }
 		}
-	}
+		id := fmt.Sprintf("pos-%d", i%20)
+		if _, _, err := s.Put(ctx, "fake", cb(id, []string{"created", "pending", "processing", "confirmed"}[i%4]), t0, nw); err != nil {
+			failures.Add(1) // expected of some: counted, not reported
+		}
+		return nil
+	})
+	failed := int(failures.Load())
 	var logged, callbacks int
 	if err := s.db.QueryRow(`SELECT (SELECT count(*) FROM callbacks), (SELECT sum(callbacks) FROM records)`).Scan(&logged, &callbacks); err != nil {
 		t.Fatal(err)
@@ -288,29 +232,20 @@ func TestTwoStoresOneFile(t *testing.T) {
 		stores[i] = s
 	}
 	const writers, each = 8, 40
-	var wg sync.WaitGroup
-	errs := make(chan error, writers*each)
-	for w := range writers {
+	sqlitetest.Concurrently(t, writers, func(w int) error {
 		s := stores[w%2]
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range each {
-				id := fmt.Sprintf("pos-%d", i%10)
-				if _, _, err := s.Put(ctx, "fake", cb(id, []string{"created", "processing", "confirmed"}[(i+w)%3]), t0, newer); err != nil {
-					errs <- err
-				}
-				if _, err := s.Get(ctx, "", id); err != nil {
-					errs <- err
-				}
+		var errs []error
+		for i := range each {
+			id := fmt.Sprintf("pos-%d", i%10)
+			if _, _, err := s.Put(ctx, "fake", cb(id, []string{"created", "processing", "confirmed"}[(i+w)%3]), t0, newer); err != nil {
+				errs = append(errs, err)
 			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
+			if _, err := s.Get(ctx, "", id); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		return errors.Join(errs...)
+	})
 	for i, s := range stores {
 		var n int
 		if err := s.db.QueryRow(`SELECT count(*) FROM callbacks`).Scan(&n); err != nil || n != writers*each {
@@ -329,27 +264,15 @@ func TestConcurrentOpen(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "relay.db")
 	const n = 6
-	var wg sync.WaitGroup
-	errs := make([]error, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s, err := OpenStore(path)
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			defer s.Close()
-			_, _, errs[i] = s.Put(ctx, "fake", cb(fmt.Sprintf("pos-%d", i), "created"), t0, newer)
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
+	sqlitetest.Concurrently(t, n, func(i int) error {
+		s, err := OpenStore(path)
 		if err != nil {
-			t.Error(err)
+			return err
 		}
-	}
+		defer s.Close()
+		_, _, err = s.Put(ctx, "fake", cb(fmt.Sprintf("pos-%d", i), "created"), t0, newer)
+		return err
+	})
 	s, err := OpenStore(path)
 	if err != nil {
 		t.Fatal(err)
@@ -390,19 +313,7 @@ func TestQueryPlans(t *testing.T) {
 		{`SELECT ` + recordColumns + ` FROM records WHERE id = ? ORDER BY received_at DESC, provider LIMIT 1`, []any{"b"}, "records_id"},
 		{`SELECT seq FROM callbacks WHERE id = ? AND provider = ? ORDER BY seq`, []any{"b", "a"}, "callbacks_invoice"},
 	} {
-		rows, err := s.db.Query(`EXPLAIN QUERY PLAN `+tt.query, tt.args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			rows.Scan(&id, &parent, &unused, &detail)
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		p := strings.Join(plan, "; ")
+		p := sqlitetest.Plan(t, s.db, tt.query, tt.args...)
 		if !strings.Contains(p, tt.index) || strings.Contains(p, "SCAN") {
 			t.Errorf("plan of %q is %q, want %s", tt.query, p, tt.index)
 		}

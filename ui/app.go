@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/shopspring/decimal"
 
+	"cryptopos/kiosk"
 	"cryptopos/pos"
 )
 
@@ -36,10 +37,29 @@ type Options struct {
 	// NoColor draws without colour (NO_COLOR); the program's colour
 	// profile can also switch it on.
 	NoColor bool
+	// HighContrast uses the high-contrast theme.
+	HighContrast bool
 	// Location is the time zone for times on screen; default time.Local.
 	Location *time.Location
 	// CheckPayOptions verifies the configured coins at start-up.
 	CheckPayOptions bool
+
+	// Kiosk locks the terminal: no key quits it; quitting, the history,
+	// the report and cancelling a sale that looks paid need the manager PIN.
+	Kiosk bool
+	// CheckPIN reports whether a PIN is the manager's (kiosk mode).
+	CheckPIN func(pin string) bool
+	// ReturnAfter, in kiosk mode, takes the Result screen back to a new
+	// sale by itself after this long; 0 leaves it.
+	ReturnAfter time.Duration
+	// PaidBells and FailedBells are how often the terminal bell rings for
+	// a paid sale and for one that ended unpaid (0: silent), BellGap apart
+	// (default 300 ms, so the rings are heard apart).
+	PaidBells, FailedBells int
+	BellGap                time.Duration
+	// OnOutcome runs the shop's sound hook for an outcome (a buzzer, a
+	// sound file); nil when there is none. It runs in a command.
+	OnOutcome func(pos.Status)
 }
 
 type screenID int
@@ -81,6 +101,8 @@ type Model struct {
 	history  historyScreen
 	report   reportScreen
 	late     []pos.Invoice // late payments the cashier has not acknowledged, oldest first
+	pin      *pinPrompt    // the manager PIN is being asked for
+	limiter  *kiosk.Limiter
 	sub      *pos.Subscription
 	notice   string // a start-up warning shown on the Sale and Currency screens
 	recheck  bool   // the coin check could not reach the provider: try again once it answers
@@ -92,9 +114,12 @@ func New(o Options) *Model {
 	if o.Location == nil {
 		o.Location = time.Local
 	}
-	c := &common{opts: o, keys: newKeyMap(), width: 80, height: 24}
-	c.theme = NewTheme(true, o.Console, o.NoColor)
-	m := &Model{c: c, help: help.New(), sub: o.Engine.Subscribe()}
+	if o.BellGap == 0 {
+		o.BellGap = 300 * time.Millisecond
+	}
+	c := &common{opts: o, keys: newKeyMap(o.Console), width: 80, height: 24}
+	c.theme = NewTheme(true, o.Console, o.NoColor, o.HighContrast)
+	m := &Model{c: c, help: help.New(), sub: o.Engine.Subscribe(), limiter: &kiosk.Limiter{Clock: o.Clock}}
 	m.applyTheme()
 	return m
 }
@@ -174,12 +199,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.c.width, m.c.height = msg.Width, msg.Height
 		return m, nil
 	case tea.BackgroundColorMsg:
-		m.c.theme = NewTheme(msg.IsDark(), m.c.opts.Console, m.c.theme.NoColor)
+		m.c.theme = NewTheme(msg.IsDark(), m.c.opts.Console, m.c.theme.NoColor, m.c.opts.HighContrast)
 		m.applyTheme()
 		return m, nil
 	case tea.ColorProfileMsg:
 		noColor := m.c.opts.NoColor || msg.Profile <= colorprofile.Ascii
-		m.c.theme = NewTheme(m.c.theme.Dark, m.c.opts.Console, noColor)
+		m.c.theme = NewTheme(m.c.theme.Dark, m.c.opts.Console, noColor, m.c.opts.HighContrast)
 		m.applyTheme()
 		return m, nil
 	case tea.PasteMsg:
@@ -189,7 +214,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyPressMsg:
 		if key.Matches(msg, m.c.keys.ForceQuit) {
+			if m.c.opts.Kiosk {
+				return m, nil // a locked terminal is left with F10 and the PIN
+			}
 			return m, tea.Quit
+		}
+		if m.pin != nil {
+			return m, m.pinKey(msg)
 		}
 		if len(m.late) > 0 && m.screen != screenCustomer && key.Matches(msg, m.c.keys.Acknowledge) {
 			return m, acknowledge(m.c.opts.Engine, m.late[0].OrderID)
@@ -252,6 +283,18 @@ func (m *Model) screenMsg(msg tea.Msg) tea.Cmd {
 		m.screen = screenCurrency
 	case backToSaleMsg:
 		m.screen = screenSale
+	case pinCheckedMsg:
+		return m.pinChecked(msg)
+	case quitMsg:
+		return tea.Quit
+	case guardedMsg:
+		return m.guard(msg.purpose, msg.then)
+	case autoReturnMsg:
+		if m.screen == screenResult && m.result.inv.OrderID == msg.orderID && m.pin == nil {
+			return func() tea.Msg { return newSaleMsg{} }
+		}
+	case bellMsg:
+		return m.ring(int(msg))
 	case openHistoryMsg:
 		m.history = newHistoryScreen()
 		m.screen = screenHistory
@@ -307,6 +350,8 @@ func (m *Model) screenMsg(msg tea.Msg) tea.Cmd {
 		}
 		m.customer = customerScreen{} // personal data: not kept once sent
 		return m.showInvoice(pos.Snapshot{Invoice: msg.inv, Watching: true})
+	case dismissMsg:
+		return dismiss(m.c.opts.Engine, msg.orderID)
 	case dismissedMsg, simulatedMsg:
 		if m.screen == screenInvoice && m.invoice.reply(msg) {
 			return m.showResult(m.invoice.snap.Invoice)
@@ -328,7 +373,60 @@ func (m *Model) screenMsg(msg tea.Msg) tea.Cmd {
 func (m *Model) showResult(inv pos.Invoice) tea.Cmd {
 	m.result = resultScreen{inv: inv}
 	m.screen = screenResult
-	return focus(m.c.opts.Engine, "")
+	cmds := []tea.Cmd{focus(m.c.opts.Engine, ""), m.sound(m.result.outcome())}
+	if d := m.c.opts.ReturnAfter; m.c.opts.Kiosk && d > 0 {
+		clock, id := m.c.opts.Clock, inv.OrderID
+		m.result.returnAfter = d
+		cmds = append(cmds, func() tea.Msg { <-clock.After(d); return autoReturnMsg{orderID: id} })
+	}
+	return tea.Batch(cmds...)
+}
+
+type (
+	quitMsg    struct{}
+	guardedMsg struct {
+		purpose string
+		then    tea.Msg
+	}
+	autoReturnMsg struct{ orderID string }
+	bellMsg       int
+)
+
+// sound rings the bell pattern of an outcome and runs the shop's hook.
+func (m *Model) sound(st pos.Status) tea.Cmd {
+	o := m.c.opts
+	bells := 0
+	switch st {
+	case pos.StatusPaid, pos.StatusOverpaid:
+		bells = o.PaidBells
+	case pos.StatusUnderpaid, pos.StatusExpired, pos.StatusFailed:
+		bells = o.FailedBells
+	default:
+		return nil // cancelled by the cashier: no alarm
+	}
+	cmds := []tea.Cmd{m.ring(bells)}
+	if o.OnOutcome != nil {
+		hook := o.OnOutcome
+		cmds = append(cmds, func() tea.Msg { hook(st); return nil })
+	}
+	return tea.Batch(cmds...)
+}
+
+// ring rings the bell n times, BellGap apart.
+func (m *Model) ring(n int) tea.Cmd {
+	if n <= 0 {
+		return nil
+	}
+	clock, gap := m.c.opts.Clock, m.c.opts.BellGap
+	return tea.Batch(tea.Raw("\a"), func() tea.Msg {
+		if n == 1 {
+			return nil
+		}
+		if gap > 0 {
+			<-clock.After(gap)
+		}
+		return bellMsg(n - 1)
+	})
 }
 
 func (m *Model) showInvoice(s pos.Snapshot) tea.Cmd {
@@ -356,7 +454,7 @@ func (m *Model) resumed(msg resumedMsg) tea.Cmd {
 func (m *Model) snapshot(s pos.Snapshot) tea.Cmd {
 	cmd := m.screenSnapshot(s)
 	if m.noteLate(s.Invoice) {
-		return tea.Batch(cmd, tea.Raw("\a")) // the bell: a late payment arrived
+		return tea.Batch(cmd, m.ring(max(m.c.opts.PaidBells, 1))) // a late payment arrived
 	}
 	return cmd
 }
@@ -473,7 +571,11 @@ const chromeRows = 4
 
 // View draws the header, the current screen and the help bar.
 func (m *Model) View() tea.View {
-	v := tea.NewView(m.render())
+	content := m.render()
+	if m.c.theme.Console {
+		content = consoleGlyphs.Replace(content)
+	}
+	v := tea.NewView(content)
 	v.AltScreen = true
 	v.WindowTitle = "cryptopos · " + m.c.opts.ShopName
 	return v
@@ -506,6 +608,9 @@ func (m *Model) render() string {
 		body, bindings = m.report.view(c, w, bodyH), m.report.help(c)
 	default:
 		body, bindings = m.result.view(c, w, bodyH), m.result.help(c)
+	}
+	if m.pin != nil {
+		body, bindings = m.pinView(w, bodyH), m.pinHelp()
 	}
 	if banner := m.banner(w); banner != "" {
 		// Where the eye is: at the top, over whatever screen is open.

@@ -32,7 +32,25 @@ type qrCache struct {
 	err  error
 }
 
+// looksPaid reports whether money is on its way for the invoice.
+func looksPaid(inv pos.Invoice) bool {
+	switch inv.Status {
+	case pos.StatusConfirming, pos.StatusPartial, pos.StatusOnHold:
+		return true
+	}
+	return !inv.Paid.IsZero() && inv.Paid.Amount.IsPositive()
+}
+
+// dismiss cancels the sale on the terminal.
+func dismiss(e *pos.Engine, orderID string) tea.Cmd {
+	return func() tea.Msg {
+		inv, err := e.Dismiss(context.Background(), orderID)
+		return dismissedMsg{inv: inv, err: err}
+	}
+}
+
 type (
+	dismissMsg   struct{ orderID string }
 	dismissedMsg struct {
 		inv pos.Invoice
 		err error
@@ -58,10 +76,11 @@ func (s *invoiceScreen) key(c *common, msg tea.KeyPressMsg) tea.Cmd {
 		switch {
 		case key.Matches(msg, k.Confirm):
 			s.confirming = false
-			return func() tea.Msg {
-				inv, err := e.Dismiss(context.Background(), orderID)
-				return dismissedMsg{inv: inv, err: err}
+			dismiss := dismissMsg{orderID: orderID}
+			if looksPaid(s.snap.Invoice) {
+				return guarded("to cancel a sale that is being paid", dismiss)
 			}
+			return func() tea.Msg { return dismiss }
 		case key.Matches(msg, k.KeepWaiting):
 			s.confirming = false
 		}

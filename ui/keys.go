@@ -1,6 +1,10 @@
 package ui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+)
 
 // keyMap holds every key binding, grouped by screen. The help bar shows the
 // current screen's bindings, so the keys are always on screen.
@@ -20,11 +24,17 @@ type keyMap struct {
 	// Result
 	NewSale, Renew key.Binding
 	// Everywhere
-	ForceQuit, Acknowledge key.Binding
+	ForceQuit, Acknowledge, PINDigits, Leave key.Binding
 }
 
-func newKeyMap() keyMap {
-	b, keys, help := key.NewBinding, key.WithKeys, key.WithHelp
+// newKeyMap returns the bindings; on the Linux console the help names keys
+// in plain letters, which every console font has.
+func newKeyMap(console bool) keyMap {
+	b, keys := key.NewBinding, key.WithKeys
+	help := key.WithHelp
+	if console {
+		help = func(k, desc string) key.BindingOpt { return key.WithHelp(consoleKeyNames.Replace(k), desc) }
+	}
 	return keyMap{
 		Type:        b(keys("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", ".", ","), help("0-9 . ,", "type")),
 		Delete:      b(keys("backspace", "delete"), help("⌫", "delete")),
@@ -38,6 +48,8 @@ func newKeyMap() keyMap {
 		Filter:      b(keys("s"), help("s", "status")),
 		Resume:      b(keys("w"), help("w", "watch again")),
 		Acknowledge: b(keys("a"), help("a", "seen")),
+		PINDigits:   b(keys("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), help("0-9", "PIN")),
+		Leave:       b(keys("f10"), help("F10", "quit (PIN)")),
 		Pick:        b(keys("1", "2", "3", "4", "5", "6", "7", "8", "9"), help("1-9", "pick")),
 		Move:        b(keys("up", "down", "k", "j"), help("↑/↓", "move")),
 		Create:      b(keys("enter"), help("enter", "create invoice")),
@@ -56,3 +68,6 @@ func newKeyMap() keyMap {
 		ForceQuit:   b(keys("ctrl+c")),
 	}
 }
+
+// consoleKeyNames spells the arrows and the delete key for console fonts.
+var consoleKeyNames = strings.NewReplacer("⌫", "bksp", "↑/↓", "up/down", "←/→", "left/right", "tab/↓", "tab/down", "↑", "up")

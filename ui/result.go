@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -15,8 +16,9 @@ import (
 
 // resultScreen tells the outcome in large letters, with the details.
 type resultScreen struct {
-	inv pos.Invoice
-	err string // why a renewal failed
+	inv         pos.Invoice
+	err         string        // why a renewal failed
+	returnAfter time.Duration // kiosk: back to a new sale by itself
 }
 
 type (
@@ -79,6 +81,9 @@ func (s *resultScreen) view(c *common, w, h int) string {
 	}
 	if s.err != "" {
 		lines = append(lines, "", wrap(t.Bad.Render(s.err), w-6))
+	}
+	if s.returnAfter > 0 {
+		lines = append(lines, "", t.Muted.Render("A new sale starts by itself after "+seconds(s.returnAfter)+"."))
 	}
 	block := lipgloss.JoinVertical(lipgloss.Center, lines...)
 	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, block)

@@ -42,17 +42,24 @@ func (s *saleScreen) key(c *common, msg tea.KeyPressMsg) tea.Cmd {
 		if amount, ok := s.check(c, true); ok {
 			return func() tea.Msg { return amountMsg(pos.NewMoney(amount.Amount, amount.Currency)) }
 		}
-	case key.Matches(msg, k.Quit):
+	case key.Matches(msg, k.Quit) && !c.opts.Kiosk:
 		return tea.Quit
+	case key.Matches(msg, k.Leave) && c.opts.Kiosk:
+		return guarded("to quit", quitMsg{})
 	case key.Matches(msg, k.History):
-		return func() tea.Msg { return openHistoryMsg{} }
+		return guarded("for the history", openHistoryMsg{})
 	case key.Matches(msg, k.Report):
-		return func() tea.Msg { return openReportMsg{} }
+		return guarded("for the report", openReportMsg{})
 	}
 	return nil
 }
 
 type openHistoryMsg struct{}
+
+// guarded asks the root to do then, after the manager PIN in kiosk mode.
+func guarded(purpose string, then tea.Msg) tea.Cmd {
+	return func() tea.Msg { return guardedMsg{purpose: purpose, then: then} }
+}
 
 // check validates the input. While typing it only reports mistakes that
 // more typing cannot fix; on Enter it reports everything.
@@ -70,7 +77,11 @@ func (s *saleScreen) check(c *common, submit bool) (pos.Money, bool) {
 }
 
 func (s *saleScreen) help(c *common) []key.Binding {
-	return []key.Binding{c.keys.Type, c.keys.Delete, c.keys.Continue, c.keys.History, c.keys.Report, c.keys.Quit}
+	quit := c.keys.Quit
+	if c.opts.Kiosk {
+		quit = c.keys.Leave
+	}
+	return []key.Binding{c.keys.Type, c.keys.Delete, c.keys.Continue, c.keys.History, c.keys.Report, quit}
 }
 
 func (s *saleScreen) view(c *common, w, h int, notice string) string {

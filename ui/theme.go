@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"strings"
 
 	"charm.land/lipgloss/v2"
 
@@ -11,9 +12,10 @@ import (
 // Theme holds the semantic styles of every screen. Colour is never the only
 // carrier of meaning: every state is also written in words.
 type Theme struct {
-	Dark    bool // the terminal background is dark
-	Console bool // the Linux console: 16 colours, no half blocks
-	NoColor bool // NO_COLOR or a terminal without colours
+	Dark     bool // the terminal background is dark
+	Console  bool // the Linux console: 16 colours, no half blocks
+	NoColor  bool // NO_COLOR or a terminal without colours
+	Contrast bool // high contrast: no greys, strong colours, bold states
 
 	Shop, Brand, Badge   lipgloss.Style
 	Rule                 lipgloss.Style
@@ -25,15 +27,29 @@ type Theme struct {
 }
 
 // NewTheme builds the theme for a terminal. On the console it keeps to the
-// 8 base colours, which every VGA palette shows as intended.
-func NewTheme(dark, console, noColor bool) Theme {
+// 8 base colours, which every VGA palette shows as intended. High contrast
+// drops the greys and uses the strongest colours, for a screen read from a
+// step away or in sunlight.
+func NewTheme(dark, console, noColor, contrast bool) Theme {
 	pick := lipgloss.LightDark(dark)
 	var muted, accent, good, warn, bad, info, text color.Color
-	if console {
+	switch {
+	case contrast:
+		text = pick(lipgloss.Color("#000000"), lipgloss.Color("#FFFFFF"))
+		muted, accent = text, text
+		good = pick(lipgloss.Color("#005A00"), lipgloss.Color("#00FF5F"))
+		warn = pick(lipgloss.Color("#6B3E00"), lipgloss.Color("#FFFF00"))
+		bad = pick(lipgloss.Color("#A00000"), lipgloss.Color("#FF5F5F"))
+		info = pick(lipgloss.Color("#00008B"), lipgloss.Color("#5FFFFF"))
+		if console {
+			text, muted, accent = lipgloss.Color("15"), lipgloss.Color("15"), lipgloss.Color("15")
+			good, warn, bad, info = lipgloss.Color("10"), lipgloss.Color("11"), lipgloss.Color("9"), lipgloss.Color("14")
+		}
+	case console:
 		muted, accent, good, warn, bad, info, text =
 			lipgloss.Color("7"), lipgloss.Color("6"), lipgloss.Color("2"),
 			lipgloss.Color("3"), lipgloss.Color("1"), lipgloss.Color("6"), lipgloss.Color("7")
-	} else {
+	default:
 		// Each pair is readable on its background (contrast >= 4.5:1).
 		muted = pick(lipgloss.Color("#5F6368"), lipgloss.Color("#A0A4AB"))
 		accent = pick(lipgloss.Color("#6B2FBA"), lipgloss.Color("#B69CFF"))
@@ -45,7 +61,7 @@ func NewTheme(dark, console, noColor bool) Theme {
 	}
 	s := lipgloss.NewStyle
 	return Theme{
-		Dark: dark, Console: console, NoColor: noColor,
+		Dark: dark, Console: console, NoColor: noColor, Contrast: contrast,
 		Shop:     s().Bold(true).Foreground(text),
 		Brand:    s().Foreground(muted),
 		Badge:    s().Bold(true).Reverse(true).Foreground(warn),
@@ -65,6 +81,11 @@ func NewTheme(dark, console, noColor bool) Theme {
 		HelpDesc: s().Foreground(muted),
 	}
 }
+
+// consoleGlyphs swaps the glyphs Linux console fonts may lack for ASCII of
+// the same width, so the layout stays as it is.
+var consoleGlyphs = strings.NewReplacer("─", "-", "…", ".", "‹", "<", "›", ">",
+	"⌫", "<", "↑", "^", "↓", "v", "←", "<", "→", ">", "█", "#")
 
 // Status returns the style of a status: good, warning, bad or in progress.
 func (t Theme) Status(st pos.Status) lipgloss.Style {

@@ -5,15 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"strings"
 
-	"cryptopos/pos"
+	"cryptopos/providers/wire"
 )
-
-// maxReply caps how much of a reply is read.
-const maxReply = 1 << 20
 
 // operation is one API call.
 type operation struct {
@@ -49,23 +44,20 @@ func (c *Client) post(ctx context.Context, op operation, payload any) (json.RawM
 	start := c.clock.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		pe := transportError(err)
-		pe.Err = redactedError{err: err, text: c.redact(err.Error())}
+		pe := wire.TransportError("Cryptomus", err)
+		pe.Err = wire.Redacted(err, c.redact)
 		c.log.Warn("cryptomus: no answer", "op", op.name, "err", pe.Err.Error())
 		return nil, pe
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxReply+1))
+	data, tooLarge, err := wire.ReadReply(resp.Body)
 	if err != nil {
 		c.log.Warn("cryptomus: answer cut short", "op", op.name, "http_status", resp.StatusCode, "err", c.redact(err.Error()))
-		return nil, &pos.ProviderError{Kind: pos.ErrKindTransport, HTTPStatus: resp.StatusCode,
-			Message: "Cannot reach Cryptomus: the connection was cut while the answer arrived.",
-			Err:     redactedError{err: err, text: c.redact(err.Error())}}
+		return nil, wire.CutShort("Cryptomus", resp.StatusCode, wire.Redacted(err, c.redact))
 	}
-	if len(data) > maxReply {
+	if tooLarge {
 		c.log.Debug("cryptomus: reply too large", "op", op.name, "http_status", resp.StatusCode, "body", c.snippet(data))
-		return nil, &pos.ProviderError{Kind: pos.ErrKindBadReply, HTTPStatus: resp.StatusCode,
-			Message: "Cryptomus sent a reply too large to read (over 1 MiB)."}
+		return nil, wire.TooLarge("Cryptomus", resp.StatusCode)
 	}
 	result, pe := c.classify(op, resp.StatusCode, resp.Header.Get("Content-Type"), data)
 	took := c.clock.Now().Sub(start)
@@ -83,23 +75,10 @@ func (c *Client) post(ctx context.Context, op operation, payload any) (json.RawM
 // proxy that echoes requests, an error that quotes one). The key is never
 // put into such text by this package.
 func (c *Client) redact(s string) string {
-	if c.cfg.PaymentKey == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, c.cfg.PaymentKey, "[payment key]")
+	return wire.Redact(s, "[payment key]", c.cfg.PaymentKey)
 }
 
 // snippet is a reply body for the debug log: redacted and cut short.
 func (c *Client) snippet(body []byte) string {
-	return shorten(c.redact(string(body)), 2048)
+	return wire.Snippet(c.redact(string(body)))
 }
-
-// redactedError keeps the wrapped error for errors.Is while its text has
-// the payment key removed.
-type redactedError struct {
-	err  error
-	text string
-}
-
-func (e redactedError) Error() string { return e.text }
-func (e redactedError) Unwrap() error { return e.err }

@@ -3,13 +3,14 @@ package cryptomus
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
 	"cryptopos/pos"
+	"cryptopos/providers/flexjson"
+	"cryptopos/providers/wire"
 
 	"github.com/shopspring/decimal"
 )
@@ -31,7 +32,7 @@ type Options struct {
 }
 
 // DefaultTimeout bounds one request of the default HTTP client.
-const DefaultTimeout = 10 * time.Second
+const DefaultTimeout = wire.DefaultTimeout
 
 // Client talks to the Cryptomus merchant API. It implements pos.Provider
 // and pos.Reissuer and is safe for concurrent use.
@@ -59,22 +60,17 @@ func New(cfg Config, opts Options) (*Client, error) {
 	c := &Client{
 		cfg:   cfg,
 		base:  cfg.BaseURL,
-		http:  opts.HTTPClient,
 		log:   opts.Logger,
 		clock: opts.Clock,
 	}
 	for _, o := range allowed {
 		c.allowList = append(c.allowList, currencyRef{Currency: o.Code, Network: o.Network})
 	}
-	if c.http == nil {
-		c.http = &http.Client{
-			Timeout: DefaultTimeout,
-			// A redirected POST would arrive as a GET without its body.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		}
-	} else if t, ok := c.http.Transport.(*http.Transport); ok && t.TLSClientConfig != nil && t.TLSClientConfig.InsecureSkipVerify {
-		return nil, errors.New("cryptomus: the HTTP client skips TLS certificate checks; the terminal does not talk to a payment provider that way")
+	hc, err := wire.HTTPClient(opts.HTTPClient, "cryptomus")
+	if err != nil {
+		return nil, err
 	}
+	c.http = hc
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
@@ -82,7 +78,7 @@ func New(cfg Config, opts Options) (*Client, error) {
 		c.clock = pos.SystemClock{}
 	}
 	if id := strings.TrimSpace(opts.TerminalID); id != "" {
-		c.note = shorten("terminal "+id, 255)
+		c.note = wire.Shorten("terminal "+id, 255)
 	}
 	return c, nil
 }
@@ -212,7 +208,7 @@ func (c *Client) decodeInvoice(result json.RawMessage, op operation) (*invoiceOb
 	if err := json.Unmarshal(result, &o); err != nil || o.UUID == "" || o.statusWord() == "" {
 		pe := &pos.ProviderError{Kind: pos.ErrKindBadReply, HTTPStatus: http.StatusOK,
 			Message: "Cryptomus answered without the invoice's id or status."}
-		c.log.Debug("cryptomus: request failed", "op", op.name, "result", shorten(c.redact(string(result)), 2048))
+		c.log.Debug("cryptomus: request failed", "op", op.name, "result", c.snippet(result))
 		c.log.Warn("cryptomus: request failed", "op", op.name, "err", pe.Message)
 		return nil, pe
 	}
@@ -244,12 +240,12 @@ type Service struct {
 }
 
 type serviceObject struct {
-	Network     flexString `json:"network"`
-	Currency    flexString `json:"currency"`
-	IsAvailable flexBool   `json:"is_available"`
+	Network     flexjson.String `json:"network"`
+	Currency    flexjson.String `json:"currency"`
+	IsAvailable flexjson.Bool   `json:"is_available"`
 	Limit       struct {
-		MinAmount flexDecimal `json:"min_amount"`
-		MaxAmount flexDecimal `json:"max_amount"`
+		MinAmount flexjson.Decimal `json:"min_amount"`
+		MaxAmount flexjson.Decimal `json:"max_amount"`
 	} `json:"limit"`
 }
 
@@ -263,7 +259,7 @@ func (c *Client) Services(ctx context.Context) ([]Service, error) {
 	if err := json.Unmarshal(result, &list); err != nil {
 		pe := &pos.ProviderError{Kind: pos.ErrKindBadReply, HTTPStatus: http.StatusOK,
 			Message: "Cryptomus answered the list of coins request with something that is not a list."}
-		c.log.Debug("cryptomus: request failed", "op", opServices.name, "result", shorten(c.redact(string(result)), 2048))
+		c.log.Debug("cryptomus: request failed", "op", opServices.name, "result", c.snippet(result))
 		c.log.Warn("cryptomus: request failed", "op", opServices.name, "err", pe.Message)
 		return nil, pe
 	}
@@ -310,10 +306,7 @@ func (c *Client) CheckPayOptions(ctx context.Context, opts []pos.PayOption) erro
 	if len(missing) == 0 {
 		return nil
 	}
-	it := "it"
-	if len(missing) > 1 {
-		it = "them"
-	}
+	it := wire.ItOrThem(len(missing))
 	return &pos.ProviderError{Kind: pos.ErrKindRejected,
 		Message: "Cryptomus cannot take " + strings.Join(missing, ", ") +
 			": remove " + it + " from cryptomus.pay_currencies or turn " + it + " on in the Cryptomus dashboard."}

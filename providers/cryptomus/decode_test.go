@@ -132,37 +132,3 @@ func TestInvoiceObjectTimes(t *testing.T) {
 		t.Errorf("expired_at = %v", o.ExpiredAt.T)
 	}
 }
-
-func TestFlexScalars(t *testing.T) {
-	for _, tt := range []struct {
-		in    string
-		dec   string // "" when not valid
-		str   string
-		truth bool
-	}{
-		{`"1.50"`, "1.5", "1.50", false},
-		{`1.5`, "1.5", "1.5", false},
-		{`0.000000012345678901`, "0.000000012345678901", "0.000000012345678901", false},
-		{`null`, "", "", false},
-		{`""`, "", "", false},
-		{`true`, "", "true", true},
-		{`"1"`, "1", "1", true},
-		{`{"a":1}`, "", "", false},
-		{`[1]`, "", "", false},
-	} {
-		var d flexDecimal
-		var s flexString
-		var b flexBool
-		for _, target := range []json.Unmarshaler{&d, &s, &b} {
-			if err := target.UnmarshalJSON([]byte(tt.in)); err != nil {
-				t.Errorf("%s: %v", tt.in, err)
-			}
-		}
-		if d.Valid != (tt.dec != "") || (d.Valid && d.V.String() != tt.dec) {
-			t.Errorf("flexDecimal(%s) = %v %v", tt.in, d.V, d.Valid)
-		}
-		if string(s) != tt.str || bool(b) != tt.truth {
-			t.Errorf("flexString(%s) = %q, flexBool = %t", tt.in, s, b)
-		}
-	}
-}

@@ -2,21 +2,15 @@ package cryptomus
 
 import (
 	"bytes"
-	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"sort"
 	"strings"
-	"syscall"
-	"unicode/utf8"
 
 	"cryptopos/pos"
+	"cryptopos/providers/flexjson"
+	"cryptopos/providers/wire"
 )
 
 // envelope is the outer object of every reply, success or error (spec §7).
@@ -28,12 +22,12 @@ type envelope struct {
 }
 
 func (e *envelope) state() (value string, present bool) {
-	s, ok := scalarText(e.State)
+	s, ok := flexjson.ScalarText(e.State)
 	return s, ok && s != ""
 }
 
 func (e *envelope) message() string {
-	s, _ := scalarText(e.Message)
+	s, _ := flexjson.ScalarText(e.Message)
 	return s
 }
 
@@ -51,7 +45,7 @@ func (e *envelope) fieldErrors() map[string][]string {
 			list = []json.RawMessage{v}
 		}
 		for _, item := range list {
-			if s, _ := scalarText(item); s != "" {
+			if s, _ := flexjson.ScalarText(item); s != "" {
 				out[field] = append(out[field], s)
 			}
 		}
@@ -95,25 +89,25 @@ func (c *Client) classify(op operation, status int, contentType string, body []b
 		return nil, fail(pos.ErrKindAuth, providerMsg, authMessage)
 	case status == http.StatusTooManyRequests:
 		return nil, fail(pos.ErrKindTemporary, providerMsg,
-			"Cryptomus is receiving too many requests"+paren(status, msg)+"; the terminal will try again shortly.")
+			"Cryptomus is receiving too many requests"+wire.StatusNote(status, msg)+"; the terminal will try again shortly.")
 	case status >= 500:
 		return nil, fail(pos.ErrKindTemporary, providerMsg,
-			"Cryptomus has an internal problem"+paren(status, msg)+"; the terminal will try again.")
+			"Cryptomus has an internal problem"+wire.StatusNote(status, msg)+"; the terminal will try again.")
 	case status == http.StatusRequestTimeout:
 		return nil, fail(pos.ErrKindTemporary, providerMsg,
-			"Cryptomus did not finish the request in time"+paren(status, msg)+"; the terminal will try again.")
+			"Cryptomus did not finish the request in time"+wire.StatusNote(status, msg)+"; the terminal will try again.")
 	case temporaryMessage(lowMsg):
 		return nil, fail(pos.ErrKindTemporary, providerMsg,
-			"Cryptomus cannot serve the request now: "+sentence(msg)+" The terminal will try again.")
+			"Cryptomus cannot serve the request now: "+wire.Sentence(msg)+" The terminal will try again.")
 	case op.lookup && notFoundMessage(lowMsg, status, statePresent):
 		return nil, fail(pos.ErrKindNotFound, providerMsg,
-			"Cryptomus does not know this invoice: "+sentence(msg))
+			"Cryptomus does not know this invoice: "+wire.Sentence(msg))
 	case status == http.StatusNotFound && !statePresent:
 		return nil, fail(pos.ErrKindRejected, providerMsg,
-			"Cryptomus has no such address"+paren(status, msg)+": check that cryptomus.base_url is the API root, "+DefaultBaseURL+".")
+			"Cryptomus has no such address"+wire.StatusNote(status, msg)+": check that cryptomus.base_url is the API root, "+DefaultBaseURL+".")
 	case len(fields) > 0 || msg != "":
 		return nil, fail(pos.ErrKindRejected, providerMsg,
-			"Cryptomus refused "+op.what+": "+sentence(providerMsg))
+			"Cryptomus refused "+op.what+": "+wire.Sentence(providerMsg))
 	case status == http.StatusOK && !statePresent:
 		return nil, fail(pos.ErrKindBadReply, "", "Cryptomus sent a reply without a result (HTTP 200).")
 	}
@@ -125,17 +119,9 @@ func (c *Client) classify(op operation, status int, contentType string, body []b
 // plain text, or JSON cut short.
 func (c *Client) notData(status int, contentType string, body []byte) *pos.ProviderError {
 	pe := &pos.ProviderError{Kind: pos.ErrKindBadReply, HTTPStatus: status}
-	var what string
-	switch {
-	case len(body) == 0:
-		what = "an empty reply"
-	case strings.Contains(strings.ToLower(contentType), "html") || body[0] == '<':
-		what = "a web page instead of data"
-	case body[0] == '{' || body[0] == '[':
-		what = "data that is cut short or malformed"
-	default:
-		pe.ProviderMessage = shorten(c.redact(string(body)), 120)
-		what = "plain text instead of data"
+	what := wire.KindOfBody(contentType, body)
+	if what == wire.PlainText {
+		pe.ProviderMessage = wire.Shorten(c.redact(string(body)), 120)
 	}
 	switch {
 	case status == http.StatusUnauthorized:
@@ -144,7 +130,7 @@ func (c *Client) notData(status int, contentType string, body []byte) *pos.Provi
 		return pe
 	case status == http.StatusTooManyRequests:
 		pe.Kind = pos.ErrKindTemporary
-		pe.Message = "Cryptomus is receiving too many requests" + paren(status, pe.ProviderMessage) + "; the terminal will try again shortly."
+		pe.Message = "Cryptomus is receiving too many requests" + wire.StatusNote(status, pe.ProviderMessage) + "; the terminal will try again shortly."
 		return pe
 	case status == http.StatusNotFound:
 		pe.Kind = pos.ErrKindRejected
@@ -153,40 +139,8 @@ func (c *Client) notData(status int, contentType string, body []byte) *pos.Provi
 	case status >= 500 || status == http.StatusRequestTimeout:
 		pe.Kind = pos.ErrKindTemporary
 	}
-	pe.Message = fmt.Sprintf("Cryptomus answered with %s%s.", what, paren(status, pe.ProviderMessage))
+	pe.Message = fmt.Sprintf("Cryptomus answered with %s%s.", what, wire.StatusNote(status, pe.ProviderMessage))
 	return pe
-}
-
-// transportError describes a request that got no answer.
-func transportError(err error) *pos.ProviderError {
-	var (
-		dnsErr  *net.DNSError
-		netErr  net.Error
-		certErr *tls.CertificateVerificationError
-		authErr x509.UnknownAuthorityError
-		hostErr x509.HostnameError
-	)
-	why := "the request failed"
-	switch {
-	case errors.Is(err, context.Canceled):
-		why = "the request was cancelled"
-	case errors.Is(err, context.DeadlineExceeded):
-		why = "no answer in time"
-	case errors.As(err, &dnsErr):
-		why = "the name " + dnsErr.Name + " could not be looked up (DNS)"
-	case errors.Is(err, syscall.ECONNREFUSED):
-		why = "connection refused"
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
-		errors.Is(err, syscall.EPIPE):
-		why = "the connection was cut before the answer arrived"
-	case errors.As(err, &certErr), errors.As(err, &authErr), errors.As(err, &hostErr):
-		why = "the secure connection failed because the server's certificate is not trusted"
-	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
-		why = "the network is unreachable"
-	case errors.As(err, &netErr) && netErr.Timeout():
-		why = "no answer in time"
-	}
-	return &pos.ProviderError{Kind: pos.ErrKindTransport, Message: "Cannot reach Cryptomus: " + why + ".", Err: err}
 }
 
 // temporaryMessage reports the business errors that Cryptomus documents as
@@ -286,26 +240,6 @@ func ruleText(rule string) string {
 	return "fails the check " + strings.ReplaceAll(strings.Join(parts, " "), "_", " ")
 }
 
-// sentence ends s with a full stop unless it ends in punctuation.
-func sentence(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return ""
-	}
-	if strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?") {
-		return s
-	}
-	return s + "."
-}
-
-// paren is " (HTTP 502)" or " (HTTP 500: Server error, #1)".
-func paren(status int, msg string) string {
-	if msg = strings.TrimSuffix(strings.TrimSpace(msg), "."); msg != "" {
-		return fmt.Sprintf(" (HTTP %d: %s)", status, msg)
-	}
-	return fmt.Sprintf(" (HTTP %d)", status)
-}
-
 func joinNonEmpty(sep string, parts ...string) string {
 	var out []string
 	for _, p := range parts {
@@ -321,16 +255,4 @@ func orDash(s string) string {
 		return "missing"
 	}
 	return s
-}
-
-// shorten cuts s to at most n bytes on a rune boundary, on one line.
-func shorten(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }

@@ -1,61 +1,25 @@
 package cryptomus
 
 import (
-	"bytes"
-	"encoding/json"
-	"strconv"
-	"strings"
 	"time"
+
+	"cryptopos/providers/flexjson"
 
 	"github.com/shopspring/decimal"
 )
 
-// The flex types decode one field of a reply tolerantly: a value of an
-// unexpected type leaves the field unset instead of failing the whole reply,
-// because Cryptomus and its SDKs disagree on types (amounts as strings or
-// numbers, discount_percent as int or string) and fields are often null.
+// The tolerant field types of the replies are package flexjson's; the
+// times are Cryptomus's own. flexUnix is not flexjson.Unix: Cryptomus may
+// send ISO text in place of Unix seconds, and the time is read in the local
+// zone.
 
-// flexDecimal is an amount given as a JSON string, a number or null.
-type flexDecimal struct {
-	V     decimal.Decimal
-	Valid bool
-}
-
-func (f *flexDecimal) UnmarshalJSON(b []byte) error {
-	*f = flexDecimal{}
-	if s, ok := scalarText(b); ok && s != "" {
-		if d, err := decimal.NewFromString(s); err == nil {
-			f.V, f.Valid = d, true
-		}
-	}
-	return nil
-}
-
-// flexString is text given as a string, a number, a bool or null.
-type flexString string
-
-func (f *flexString) UnmarshalJSON(b []byte) error {
-	s, _ := scalarText(b)
-	*f = flexString(s)
-	return nil
-}
-
-// flexBool is true, false, "true", "1", 1 or null.
-type flexBool bool
-
-func (f *flexBool) UnmarshalJSON(b []byte) error {
-	s, _ := scalarText(b)
-	v, err := strconv.ParseBool(strings.ToLower(s))
-	*f = flexBool(err == nil && v)
-	return nil
-}
-
-// flexUnix is a Unix time in seconds, given as a number or a string.
+// flexUnix is a Unix time in seconds, given as a number or a string, or an
+// ISO time in its place.
 type flexUnix struct{ T time.Time }
 
 func (f *flexUnix) UnmarshalJSON(b []byte) error {
 	*f = flexUnix{}
-	s, _ := scalarText(b)
+	s, _ := flexjson.ScalarText(b)
 	if s == "" {
 		return nil
 	}
@@ -71,7 +35,7 @@ func (f *flexUnix) UnmarshalJSON(b []byte) error {
 type flexTime struct{ T time.Time }
 
 func (f *flexTime) UnmarshalJSON(b []byte) error {
-	s, _ := scalarText(b)
+	s, _ := flexjson.ScalarText(b)
 	f.T, _ = parseTime(s)
 	return nil
 }
@@ -83,24 +47,4 @@ func parseTime(s string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
-}
-
-// scalarText returns a JSON scalar as text: a string's contents, a number's
-// digits, "true"/"false"; "" for null. ok is false for objects, arrays and
-// malformed input.
-func scalarText(b []byte) (string, bool) {
-	b = bytes.TrimSpace(b)
-	switch {
-	case len(b) == 0 || string(b) == "null":
-		return "", true
-	case b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return "", false
-		}
-		return strings.TrimSpace(s), true
-	case b[0] == '{' || b[0] == '[':
-		return "", false
-	}
-	return string(b), true
 }

@@ -1,14 +1,12 @@
 package cryptomus
 
 import (
-	"bytes"
-	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"cryptopos/pos/postest"
+	"cryptopos/providers/internal/providertest"
 )
 
 // fakeClock is a pos.Clock that moves only when told.
@@ -19,26 +17,7 @@ func newFakeClock() *fakeClock {
 }
 
 // logBuffer collects the client's log output at debug level.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-func (l *logBuffer) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
+type logBuffer = providertest.Logs
 
 // newTestClient returns a client for baseURL with the test key, its log,
 // and the clock it uses.
@@ -46,7 +25,7 @@ func newTestClient(t *testing.T, baseURL string, change ...func(*Config, *Option
 	t.Helper()
 	logs := &logBuffer{}
 	cfg := Config{BaseURL: baseURL, Merchant: "merchant-uuid-1", PaymentKey: testKey}
-	opts := Options{TerminalID: "pos-1", Logger: logs.logger(), Clock: newFakeClock()}
+	opts := Options{TerminalID: "pos-1", Logger: logs.Logger(), Clock: newFakeClock()}
 	for _, f := range change {
 		f(&cfg, &opts)
 	}

@@ -4,33 +4,34 @@ import (
 	"strings"
 
 	"cryptopos/pos"
+	"cryptopos/providers/flexjson"
 )
 
 // invoiceObject is the invoice in create and info replies (spec §4.3).
 // Unknown fields are ignored.
 type invoiceObject struct {
-	UUID            flexString  `json:"uuid"`
-	OrderID         flexString  `json:"order_id"`
-	Amount          flexDecimal `json:"amount"`
-	PaymentAmount   flexDecimal `json:"payment_amount"`
-	PayerAmount     flexDecimal `json:"payer_amount"`
-	MerchantAmount  flexDecimal `json:"merchant_amount"`
-	Discount        flexDecimal `json:"discount"`
-	DiscountPercent flexDecimal `json:"discount_percent"`
-	Currency        flexString  `json:"currency"`
-	PayerCurrency   flexString  `json:"payer_currency"`
-	Network         flexString  `json:"network"`
-	Address         flexString  `json:"address"`
-	From            flexString  `json:"from"`
-	TxID            flexString  `json:"txid"`
-	Status          flexString  `json:"status"`
-	PaymentStatus   flexString  `json:"payment_status"`
-	IsFinal         flexBool    `json:"is_final"`
-	URL             flexString  `json:"url"`
-	ExpiredAt       flexUnix    `json:"expired_at"`
-	AdditionalData  flexString  `json:"additional_data"`
-	CreatedAt       flexTime    `json:"created_at"`
-	UpdatedAt       flexTime    `json:"updated_at"`
+	UUID            flexjson.String  `json:"uuid"`
+	OrderID         flexjson.String  `json:"order_id"`
+	Amount          flexjson.Decimal `json:"amount"`
+	PaymentAmount   flexjson.Decimal `json:"payment_amount"`
+	PayerAmount     flexjson.Decimal `json:"payer_amount"`
+	MerchantAmount  flexjson.Decimal `json:"merchant_amount"`
+	Discount        flexjson.Decimal `json:"discount"`
+	DiscountPercent flexjson.Decimal `json:"discount_percent"`
+	Currency        flexjson.String  `json:"currency"`
+	PayerCurrency   flexjson.String  `json:"payer_currency"`
+	Network         flexjson.String  `json:"network"`
+	Address         flexjson.String  `json:"address"`
+	From            flexjson.String  `json:"from"`
+	TxID            flexjson.String  `json:"txid"`
+	Status          flexjson.String  `json:"status"`
+	PaymentStatus   flexjson.String  `json:"payment_status"`
+	IsFinal         flexjson.Bool    `json:"is_final"`
+	URL             flexjson.String  `json:"url"`
+	ExpiredAt       flexUnix         `json:"expired_at"`
+	AdditionalData  flexjson.String  `json:"additional_data"`
+	CreatedAt       flexTime         `json:"created_at"`
+	UpdatedAt       flexTime         `json:"updated_at"`
 }
 
 // statusWord is the word the sale is decided on: status, or payment_status

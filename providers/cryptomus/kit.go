@@ -1,10 +1,8 @@
 package cryptomus
 
 import (
-	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"strings"
 
 	"cryptopos/providers"
@@ -28,13 +26,8 @@ var DemoPayCurrencies = []string{"USDT:tron", "BTC", "ETH", "LTC"}
 
 func open(env providers.Env) (providers.Opened, error) {
 	var cfg Config
-	if env.Section != nil {
-		if err := env.Section(&cfg); err != nil {
-			return providers.Opened{}, err
-		}
-	}
-	if env.Getenv != nil {
-		cfg.ApplyEnv(env.Getenv)
+	if err := env.DecodeSection(&cfg); err != nil {
+		return providers.Opened{}, err
 	}
 	return openWith(cfg, env)
 }
@@ -43,13 +36,8 @@ func open(env providers.Env) (providers.Opened, error) {
 // section's payment key (or CRYPTOPOS_CRYPTOMUS_PAYMENT_KEY).
 func receiver(env providers.Env) (relay.Receiver, error) {
 	var cfg Config
-	if env.Section != nil {
-		if err := env.Section(&cfg); err != nil {
-			return nil, err
-		}
-	}
-	if env.Getenv != nil {
-		cfg.ApplyEnv(env.Getenv)
+	if err := env.DecodeSection(&cfg); err != nil {
+		return nil, err
 	}
 	key := strings.TrimSpace(cfg.PaymentKey)
 	if key == "" {
@@ -98,28 +86,18 @@ func demo(env providers.Env) (providers.Opened, error) {
 
 // runSandbox is `cryptopos sandbox cryptomus [--listen ADDR]`.
 func runSandbox(args []string, out io.Writer, stop <-chan struct{}) error {
-	fs := flag.NewFlagSet("cryptopos sandbox cryptomus", flag.ContinueOnError)
-	fs.SetOutput(out)
-	listen := fs.String("listen", "127.0.0.1:8089", "serve on `ADDR`")
+	fs := providers.NewSandboxFlags("cryptomus", "127.0.0.1:8089", "log every request", out)
 	merchant := fs.String("merchant", sandbox.DemoMerchant, "the merchant id to accept")
 	key := fs.String("payment-key", sandbox.DemoPaymentKey, "the payment key to accept (a test value, not a real key)")
-	verbose := fs.Bool("v", false, "log every request")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	o := sandbox.Options{Merchant: *merchant, PaymentKey: *key}
-	if *verbose {
-		o.Logger = slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	}
-	srv, err := sandbox.Start(o, *listen)
+	srv, err := sandbox.Start(sandbox.Options{Merchant: *merchant, PaymentKey: *key, Logger: fs.Logger()}, fs.Listen())
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
-	fmt.Fprintf(out, `Cryptomus sandbox listening on %s
+	providers.WaitForStop(out, stop, "Cryptomus", fmt.Sprintf(`Cryptomus sandbox listening on %s
 Point a terminal at it with:
 
 [cryptomus]
@@ -128,8 +106,6 @@ merchant = %q
 payment_key = %q
 
 Invoice pages are at %s/pay/UUID. Stop with Ctrl-C.
-`, srv.URL, srv.APIBase(), srv.Merchant(), srv.PaymentKey(), srv.URL)
-	<-stop
-	fmt.Fprintln(out, "Cryptomus sandbox stopped.")
+`, srv.URL, srv.APIBase(), srv.Merchant(), srv.PaymentKey(), srv.URL))
 	return nil
 }

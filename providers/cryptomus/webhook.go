@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"cryptopos/providers/flexjson"
 	"cryptopos/relay"
 )
 
@@ -67,10 +68,10 @@ func (r *webhookReceiver) Receive(_ http.Header, body []byte) (relay.Callback, e
 	}
 
 	var v struct {
-		Type    flexString `json:"type"`
-		OrderID flexString `json:"order_id"`
-		Status  flexString `json:"status"`
-		IsFinal flexBool   `json:"is_final"`
+		Type    flexjson.String `json:"type"`
+		OrderID flexjson.String `json:"order_id"`
+		Status  flexjson.String `json:"status"`
+		IsFinal flexjson.Bool   `json:"is_final"`
 	}
 	if err := json.Unmarshal(body, &v); err != nil {
 		return relay.Callback{}, fmt.Errorf("the webhook is not readable: %v", err)

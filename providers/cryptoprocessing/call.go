@@ -5,15 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
-	"cryptopos/pos"
+	"cryptopos/providers/wire"
 )
-
-// maxReply caps how much of a reply is read.
-const maxReply = 1 << 20
 
 // operation is one API call.
 type operation struct {
@@ -67,31 +63,29 @@ func (c *Client) call(ctx context.Context, op operation, payload any) (json.RawM
 		req.Header.Set("X-Processing-Signature", Sign(body, c.cfg.SecretKey))
 	}
 
+	clean := func(s string) string { return c.clean(op, s) }
 	start := c.clock.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		pe := transportError(c.name, err)
-		pe.Err = redactedError{err: err, text: c.clean(op, err.Error())}
+		pe := wire.TransportError(c.name, err)
+		pe.Err = wire.Redacted(err, clean)
 		c.log.Warn("cryptoprocessing: no answer", "op", op.name, "err", pe.Err.Error())
 		return nil, pe
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxReply+1))
+	data, tooLarge, err := wire.ReadReply(resp.Body)
 	if err != nil {
-		c.log.Warn("cryptoprocessing: answer cut short", "op", op.name, "http_status", resp.StatusCode, "err", c.clean(op, err.Error()))
-		return nil, &pos.ProviderError{Kind: pos.ErrKindTransport, HTTPStatus: resp.StatusCode,
-			Message: "Cannot reach " + c.name + ": the connection was cut while the answer arrived.",
-			Err:     redactedError{err: err, text: c.clean(op, err.Error())}}
+		c.log.Warn("cryptoprocessing: answer cut short", "op", op.name, "http_status", resp.StatusCode, "err", clean(err.Error()))
+		return nil, wire.CutShort(c.name, resp.StatusCode, wire.Redacted(err, clean))
 	}
-	if len(data) > maxReply {
-		return nil, &pos.ProviderError{Kind: pos.ErrKindBadReply, HTTPStatus: resp.StatusCode,
-			Message: c.name + " sent a reply too large to read (over 1 MiB)."}
+	if tooLarge {
+		return nil, wire.TooLarge(c.name, resp.StatusCode)
 	}
 	result, pe := c.classify(op, resp.StatusCode, resp.Header.Get("Content-Type"), data)
 	took := c.clock.Now().Sub(start)
 	if pe != nil {
 		c.log.Debug("cryptoprocessing: request failed", "op", op.name, "http_status", resp.StatusCode,
-			"took", took, "body", shorten(c.clean(op, string(data)), 2048))
+			"took", took, "body", wire.Snippet(clean(string(data))))
 		c.log.Warn("cryptoprocessing: request failed", "op", op.name, "http_status", resp.StatusCode, "err", pe.Message)
 		return nil, pe
 	}
@@ -103,11 +97,7 @@ func (c *Client) call(ctx context.Context, op operation, payload any) (json.RawM
 // text that came from elsewhere (a proxy that echoes requests, an error
 // that quotes one). This package never puts them into such text itself.
 func (c *Client) clean(op operation, s string) string {
-	for _, secret := range []string{c.cfg.SecretKey, c.cfg.APIKey} {
-		if secret != "" {
-			s = strings.ReplaceAll(s, secret, "[key]")
-		}
-	}
+	s = wire.Redact(s, "[key]", c.cfg.SecretKey, c.cfg.APIKey)
 	for _, v := range op.pii {
 		if len(v) >= 2 {
 			s = strings.ReplaceAll(s, v, "[customer]")
@@ -115,16 +105,6 @@ func (c *Client) clean(op operation, s string) string {
 	}
 	return s
 }
-
-// redactedError keeps the wrapped error for errors.Is while its text has
-// the secrets removed.
-type redactedError struct {
-	err  error
-	text string
-}
-
-func (e redactedError) Error() string { return e.text }
-func (e redactedError) Unwrap() error { return e.err }
 
 // pathSegment escapes s for one path segment. Order ids are letters,
 // digits and '-', so this changes nothing in practice.

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"cryptopos/providers/flexjson"
+
 	"github.com/shopspring/decimal"
 )
 
@@ -21,41 +23,41 @@ const CallbackType = "invoice"
 // paid is therefore the sum of the blockchain deposits, or amount minus
 // remaining when no transaction is listed. See paid and due.
 type callbackPayload struct {
-	ID               flexString `json:"id"`
-	ForeignID        flexString `json:"foreign_id"`
-	EndUserReference flexString `json:"end_user_reference"`
-	Type             flexString `json:"type"`
+	ID               flexjson.String `json:"id"`
+	ForeignID        flexjson.String `json:"foreign_id"`
+	EndUserReference flexjson.String `json:"end_user_reference"`
+	Type             flexjson.String `json:"type"`
 	CryptoAddress    *struct {
-		Currency  flexString `json:"currency"`
-		Address   flexString `json:"address"`
-		Tag       flexString `json:"tag"`
-		ConvertTo flexString `json:"convert_to"`
+		Currency  flexjson.String `json:"currency"`
+		Address   flexjson.String `json:"address"`
+		Tag       flexjson.String `json:"tag"`
+		ConvertTo flexjson.String `json:"convert_to"`
 	} `json:"crypto_address"`
 	CurrencySent *struct {
-		Currency        flexString  `json:"currency"`
-		Amount          flexDecimal `json:"amount"`
-		RemainingAmount flexDecimal `json:"remaining_amount"`
+		Currency        flexjson.String  `json:"currency"`
+		Amount          flexjson.Decimal `json:"amount"`
+		RemainingAmount flexjson.Decimal `json:"remaining_amount"`
 	} `json:"currency_sent"`
 	CurrencyReceived *struct {
-		Currency flexString  `json:"currency"`
-		Amount   flexDecimal `json:"amount"`
+		Currency flexjson.String  `json:"currency"`
+		Amount   flexjson.Decimal `json:"amount"`
 	} `json:"currency_received"`
-	Transactions []callbackTx `json:"transactions"`
-	Error        flexString   `json:"error"`
-	Status       flexString   `json:"status"`
-	FixedAt      flexUnix     `json:"fixed_at"`
-	ExpiresAt    flexUnix     `json:"expires_at"`
+	Transactions []callbackTx    `json:"transactions"`
+	Error        flexjson.String `json:"error"`
+	Status       flexjson.String `json:"status"`
+	FixedAt      flexjson.Unix   `json:"fixed_at"`
+	ExpiresAt    flexjson.Unix   `json:"expires_at"`
 }
 
 type callbackTx struct {
-	ID              flexString  `json:"id"`
-	Currency        flexString  `json:"currency"`
-	TransactionType flexString  `json:"transaction_type"`
-	Type            flexString  `json:"type"`
-	Address         flexString  `json:"address"`
-	Amount          flexDecimal `json:"amount"`
-	TxID            flexString  `json:"txid"`
-	Confirmations   flexInt     `json:"confirmations"`
+	ID              flexjson.String  `json:"id"`
+	Currency        flexjson.String  `json:"currency"`
+	TransactionType flexjson.String  `json:"transaction_type"`
+	Type            flexjson.String  `json:"type"`
+	Address         flexjson.String  `json:"address"`
+	Amount          flexjson.Decimal `json:"amount"`
+	TxID            flexjson.String  `json:"txid"`
+	Confirmations   flexjson.Int     `json:"confirmations"`
 }
 
 // parseCallback reads a callback body; ok is false when it is not a JSON

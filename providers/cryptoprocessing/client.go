@@ -2,7 +2,6 @@ package cryptoprocessing
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"cryptopos/pos"
+	"cryptopos/providers/wire"
 	"cryptopos/relay"
 )
 
@@ -44,7 +44,7 @@ type Options struct {
 }
 
 // DefaultTimeout bounds one request of the default HTTP client.
-const DefaultTimeout = 10 * time.Second
+const DefaultTimeout = wire.DefaultTimeout
 
 // recheckCancel is how long Status waits before it tries again to cancel
 // an invoice the terminal never showed, when the first try found it closed
@@ -90,7 +90,6 @@ func New(cfg Config, opts Options) (*Client, error) {
 		base:      cfg.BaseURL,
 		name:      Brand(cfg.BaseURL),
 		shop:      strings.TrimSpace(opts.ShopName),
-		http:      opts.HTTPClient,
 		relay:     opts.Relay,
 		log:       opts.Logger,
 		clock:     opts.Clock,
@@ -99,15 +98,11 @@ func New(cfg Config, opts Options) (*Client, error) {
 		closedAt:  map[string]time.Time{},
 	}
 	c.relayWhere = relayHost(opts.RelayURL)
-	if c.http == nil {
-		c.http = &http.Client{
-			Timeout: DefaultTimeout,
-			// A redirected POST would arrive as a GET without its body.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		}
-	} else if t, ok := c.http.Transport.(*http.Transport); ok && t.TLSClientConfig != nil && t.TLSClientConfig.InsecureSkipVerify {
-		return nil, errors.New("cryptoprocessing: the HTTP client skips TLS certificate checks; the terminal does not talk to a payment provider that way")
+	hc, err := wire.HTTPClient(opts.HTTPClient, "cryptoprocessing")
+	if err != nil {
+		return nil, err
 	}
+	c.http = hc
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}

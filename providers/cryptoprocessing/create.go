@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"cryptopos/pos"
+	"cryptopos/providers/flexjson"
 )
 
 // Invoice types (spec §5.1).
@@ -49,21 +50,25 @@ type senderData struct {
 }
 
 // invoiceReply is the data of a create reply (spec §5.2). Unknown fields
-// are ignored; title was name in older replies.
+// are ignored; title was name in older replies. The fields are read
+// tolerantly (spec §12: ids and amounts come as strings or numbers,
+// timestamps and addresses may be null, one documented example even shows
+// "0.106.75000000"): a value of an unexpected type leaves its field unset,
+// keeping an amount's raw text, instead of failing the whole reply.
 type invoiceReply struct {
-	ID               flexString  `json:"id"`
-	URL              flexString  `json:"url"`
-	ForeignID        flexString  `json:"foreign_id"`
-	EndUserReference flexString  `json:"end_user_reference"`
-	Address          flexString  `json:"address"`
-	Status           flexString  `json:"status"`
-	Currency         flexString  `json:"currency"`
-	Amount           flexDecimal `json:"amount"`
-	SenderCurrency   flexString  `json:"sender_currency"`
-	SenderAmount     flexDecimal `json:"sender_amount"`
-	FixedAt          flexUnix    `json:"fixed_at"`
-	ReleaseAt        flexUnix    `json:"release_at"`
-	SecondsLeft      flexInt     `json:"seconds_left"`
+	ID               flexjson.String  `json:"id"`
+	URL              flexjson.String  `json:"url"`
+	ForeignID        flexjson.String  `json:"foreign_id"`
+	EndUserReference flexjson.String  `json:"end_user_reference"`
+	Address          flexjson.String  `json:"address"`
+	Status           flexjson.String  `json:"status"`
+	Currency         flexjson.String  `json:"currency"`
+	Amount           flexjson.Decimal `json:"amount"`
+	SenderCurrency   flexjson.String  `json:"sender_currency"`
+	SenderAmount     flexjson.Decimal `json:"sender_amount"`
+	FixedAt          flexjson.Unix    `json:"fixed_at"`
+	ReleaseAt        flexjson.Unix    `json:"release_at"`
+	SecondsLeft      flexjson.Int     `json:"seconds_left"`
 }
 
 // Create creates the invoice for inv. The three kinds (spec §5.1): the

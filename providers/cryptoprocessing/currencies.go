@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"cryptopos/pos"
+	"cryptopos/providers/flexjson"
+	"cryptopos/providers/wire"
 
 	"github.com/shopspring/decimal"
 )
@@ -22,11 +24,11 @@ type Currency struct {
 }
 
 type currencyObject struct {
-	ID            flexString  `json:"id"`
-	Type          flexString  `json:"type"`
-	Currency      flexString  `json:"currency"`
-	MinimumAmount flexDecimal `json:"minimum_amount"`
-	Precision     flexInt     `json:"precision"`
+	ID            flexjson.String  `json:"id"`
+	Type          flexjson.String  `json:"type"`
+	Currency      flexjson.String  `json:"currency"`
+	MinimumAmount flexjson.Decimal `json:"minimum_amount"`
+	Precision     flexjson.Int     `json:"precision"`
 }
 
 // Currencies lists the account's visible currencies ({"visible":true}).
@@ -88,10 +90,7 @@ func (c *Client) CheckPayOptions(ctx context.Context, opts []pos.PayOption) erro
 	if len(missing) == 0 {
 		return nil
 	}
-	it := "it"
-	if len(missing) > 1 {
-		it = "them"
-	}
+	it := wire.ItOrThem(len(missing))
 	return &pos.ProviderError{Kind: pos.ErrKindRejected,
 		Message: c.name + " does not offer " + strings.Join(missing, ", ") + " to this account: remove " + it +
 			" from cryptoprocessing.pay_currencies or turn " + it + " on in the dashboard."}

@@ -36,7 +36,7 @@ func newWorld(t *testing.T, change ...func(*Config)) *world {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	rs, err := relay.New(relay.Options{Store: store, Token: e2eToken, Clock: clock, Log: logs.logger()})
+	rs, err := relay.New(relay.Options{Store: store, Token: e2eToken, Clock: clock, Log: logs.Logger()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func newWorld(t *testing.T, change ...func(*Config)) *world {
 	t.Cleanup(relaySrv.Close)
 
 	sb := sandbox.New(sandbox.Options{APIKey: testAPIKey, SecretKey: testSecretKey, Clock: clock,
-		CallbackURL: relaySrv.URL + CallbackPath, Logger: logs.logger()})
+		CallbackURL: relaySrv.URL + CallbackPath, Logger: logs.Logger()})
 	sbSrv := httptest.NewServer(sb)
 	t.Cleanup(sbSrv.Close)
 
@@ -59,7 +59,7 @@ func newWorld(t *testing.T, change ...func(*Config)) *world {
 		f(&cfg)
 	}
 	c, err := New(cfg, Options{Relay: NewRelayClient(cfg.RelayURL, cfg.RelayToken, relaySrv.Client()), RelayURL: relaySrv.URL,
-		ShopName: "Corner Café", Logger: logs.logger(), Clock: clock})
+		ShopName: "Corner Café", Logger: logs.Logger(), Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,21 +2,16 @@ package cryptoprocessing
 
 import (
 	"bytes"
-	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"sort"
 	"strings"
-	"syscall"
-	"unicode/utf8"
 
 	"cryptopos/pos"
+	"cryptopos/providers/flexjson"
+	"cryptopos/providers/wire"
 )
 
 // The error codes of the API's {"error":…,"code":…} bodies (spec §10).
@@ -53,11 +48,11 @@ func parseErrorBody(b []byte) (e errorBody, ok bool) {
 	if len(b) == 0 || b[0] != '{' || json.Unmarshal(b, &top) != nil {
 		return errorBody{}, false
 	}
-	e.text, _ = scalarText(top["error"])
+	e.text, _ = flexjson.ScalarText(top["error"])
 	if e.text == "" {
-		e.text, _ = scalarText(top["message"])
+		e.text, _ = flexjson.ScalarText(top["message"])
 	}
-	e.code, _ = scalarText(top["code"])
+	e.code, _ = flexjson.ScalarText(top["code"])
 	raw := bytes.TrimSpace(top["errors"])
 	var inner map[string]json.RawMessage
 	switch {
@@ -66,12 +61,12 @@ func parseErrorBody(b []byte) (e errorBody, ok bool) {
 		for field, v := range inner {
 			switch field {
 			case "code":
-				if s, _ := scalarText(v); s != "" {
+				if s, _ := flexjson.ScalarText(v); s != "" {
 					e.code = s
 				}
 				continue
 			case "error":
-				if s, ok := scalarText(v); ok && s != "" && e.text == "" {
+				if s, ok := flexjson.ScalarText(v); ok && s != "" && e.text == "" {
 					e.text = s
 					continue
 				}
@@ -93,7 +88,7 @@ func parseErrorBody(b []byte) (e errorBody, ok bool) {
 
 // messages reads "text" or ["text", …].
 func messages(v json.RawMessage) []string {
-	if s, ok := scalarText(v); ok {
+	if s, ok := flexjson.ScalarText(v); ok {
 		if s == "" {
 			return nil
 		}
@@ -105,7 +100,7 @@ func messages(v json.RawMessage) []string {
 	}
 	var out []string
 	for _, item := range list {
-		if s, ok := scalarText(item); ok && s != "" {
+		if s, ok := flexjson.ScalarText(item); ok && s != "" {
 			out = append(out, s)
 		}
 	}
@@ -117,7 +112,7 @@ func messages(v json.RawMessage) []string {
 func (e errorBody) sentences() string {
 	var parts []string
 	if e.text != "" {
-		parts = append(parts, sentence(e.text))
+		parts = append(parts, wire.Sentence(e.text))
 	}
 	names := make([]string, 0, len(e.fields))
 	for f := range e.fields {
@@ -126,7 +121,7 @@ func (e errorBody) sentences() string {
 	sort.Strings(names)
 	for _, f := range names {
 		for _, m := range e.fields[f] {
-			parts = append(parts, sentence(m))
+			parts = append(parts, wire.Sentence(m))
 		}
 	}
 	return strings.Join(parts, " ")
@@ -193,14 +188,14 @@ func (c *Client) classify(op operation, status int, contentType string, body []b
 	case e.code == codeBadSignature || e.code == codeRequiredSignature:
 		return nil, fail(pos.ErrKindAuth, providerMsg, name+" refused the request's signature: check cryptoprocessing.secret_key, and that cryptoprocessing.base_url is the API root (a wrong address is answered the same way).")
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		return nil, fail(pos.ErrKindAuth, providerMsg, name+" refused the request"+paren(status, said)+
+		return nil, fail(pos.ErrKindAuth, providerMsg, name+" refused the request"+wire.StatusNote(status, said)+
 			": check cryptoprocessing.api_key and secret_key, and the key's IP whitelist in the dashboard.")
 	case status == http.StatusTooManyRequests:
-		return nil, fail(pos.ErrKindTemporary, providerMsg, name+" is receiving too many requests"+paren(status, said)+"; the terminal will try again shortly.")
+		return nil, fail(pos.ErrKindTemporary, providerMsg, name+" is receiving too many requests"+wire.StatusNote(status, said)+"; the terminal will try again shortly.")
 	case status >= 500:
-		return nil, fail(pos.ErrKindTemporary, providerMsg, name+" has an internal problem"+paren(status, said)+"; the terminal will try again.")
+		return nil, fail(pos.ErrKindTemporary, providerMsg, name+" has an internal problem"+wire.StatusNote(status, said)+"; the terminal will try again.")
 	case status == http.StatusRequestTimeout:
-		return nil, fail(pos.ErrKindTemporary, providerMsg, name+" did not finish the request in time"+paren(status, said)+"; the terminal will try again.")
+		return nil, fail(pos.ErrKindTemporary, providerMsg, name+" did not finish the request in time"+wire.StatusNote(status, said)+"; the terminal will try again.")
 	case e.code == codeBadContentFormat:
 		return nil, fail(pos.ErrKindRejected, providerMsg, name+" could not read the terminal's request (bad_content_format); this is a fault in the terminal, please report it.")
 	case op.create && e.foreignIDTaken():
@@ -243,18 +238,9 @@ func (c *Client) success(op operation, status int, contentType string, body []by
 func (c *Client) notData(op operation, status int, contentType string, body []byte) *pos.ProviderError {
 	name := c.name
 	pe := &pos.ProviderError{Kind: pos.ErrKindBadReply, HTTPStatus: status}
-	var what string
-	switch {
-	case len(body) == 0:
-		what = "an empty reply"
-	case strings.Contains(strings.ToLower(contentType), "html") || body[0] == '<':
-		what = "a web page instead of data"
-	case body[0] == '{' || body[0] == '[':
-		what = "data that is cut short or malformed"
-		pe.ProviderMessage = shorten(c.clean(op, string(body)), 120)
-	default:
-		what = "plain text instead of data"
-		pe.ProviderMessage = shorten(c.clean(op, string(body)), 120)
+	what := wire.KindOfBody(contentType, body)
+	if what == wire.BrokenJSON || what == wire.PlainText {
+		pe.ProviderMessage = wire.Shorten(c.clean(op, string(body)), 120)
 	}
 	switch {
 	case status == http.StatusTooManyRequests:
@@ -275,74 +261,10 @@ func (c *Client) notData(op operation, status int, contentType string, body []by
 	return pe
 }
 
-// transportError describes a request that got no answer.
-func transportError(name string, err error) *pos.ProviderError {
-	var (
-		dnsErr  *net.DNSError
-		netErr  net.Error
-		certErr *tls.CertificateVerificationError
-		authErr x509.UnknownAuthorityError
-		hostErr x509.HostnameError
-	)
-	why := "the request failed"
-	switch {
-	case errors.Is(err, context.Canceled):
-		why = "the request was cancelled"
-	case errors.Is(err, context.DeadlineExceeded):
-		why = "no answer in time"
-	case errors.As(err, &dnsErr):
-		why = "the name " + dnsErr.Name + " could not be looked up (DNS)"
-	case errors.Is(err, syscall.ECONNREFUSED):
-		why = "connection refused"
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
-		errors.Is(err, syscall.EPIPE):
-		why = "the connection was cut before the answer arrived"
-	case errors.As(err, &certErr), errors.As(err, &authErr), errors.As(err, &hostErr):
-		why = "the secure connection failed because the server's certificate is not trusted"
-	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
-		why = "the network is unreachable"
-	case errors.As(err, &netErr) && netErr.Timeout():
-		why = "no answer in time"
-	}
-	return &pos.ProviderError{Kind: pos.ErrKindTransport, Message: "Cannot reach " + name + ": " + why + ".", Err: err}
-}
-
-// sentence ends s with a full stop unless it ends in punctuation.
-func sentence(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return ""
-	}
-	if strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?") {
-		return s
-	}
-	return s + "."
-}
-
-// paren is " (HTTP 502)" or " (HTTP 500: Server error)".
-func paren(status int, msg string) string {
-	if msg = strings.TrimSuffix(strings.TrimSpace(msg), "."); msg != "" {
-		return fmt.Sprintf(" (HTTP %d: %s)", status, msg)
-	}
-	return fmt.Sprintf(" (HTTP %d)", status)
-}
-
 // colon is ": Invoice not found." or ".".
 func colon(msg string) string {
 	if msg = strings.TrimSpace(msg); msg != "" {
-		return ": " + sentence(msg)
+		return ": " + wire.Sentence(msg)
 	}
 	return "."
-}
-
-// shorten cuts s to at most n bytes on a rune boundary, on one line.
-func shorten(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }

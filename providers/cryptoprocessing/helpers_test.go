@@ -1,10 +1,8 @@
 package cryptoprocessing
 
 import (
-	"bytes"
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,6 +12,7 @@ import (
 
 	"cryptopos/pos"
 	"cryptopos/pos/postest"
+	"cryptopos/providers/internal/providertest"
 	"cryptopos/relay"
 
 	"github.com/shopspring/decimal"
@@ -30,26 +29,7 @@ var testNow = time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC)
 func newFakeClock() *postest.Clock { return postest.NewClock(testNow) }
 
 // logBuffer collects the client's log output at debug level.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-func (l *logBuffer) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
+type logBuffer = providertest.Logs
 
 // secretsAbsent fails the test when text holds a key or any of extra.
 func secretsAbsent(t *testing.T, what, text string, extra ...string) {
@@ -68,7 +48,7 @@ func newTestClient(t *testing.T, baseURL string, change ...func(*Config, *Option
 	logs := &logBuffer{}
 	clock := newFakeClock()
 	cfg := Config{BaseURL: baseURL, APIKey: testAPIKey, SecretKey: testSecretKey}
-	opts := Options{ShopName: "Corner Café", Logger: logs.logger(), Clock: clock, RelayURL: "https://relay.example.com"}
+	opts := Options{ShopName: "Corner Café", Logger: logs.Logger(), Clock: clock, RelayURL: "https://relay.example.com"}
 	for _, f := range change {
 		f(&cfg, &opts)
 	}

@@ -2,10 +2,8 @@ package cryptoprocessing
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"strings"
 
 	"cryptopos/providers"
@@ -36,15 +34,8 @@ const CallbackPath = "/callbacks/" + Key
 
 func decode(env providers.Env) (Config, error) {
 	var cfg Config
-	if env.Section != nil {
-		if err := env.Section(&cfg); err != nil {
-			return Config{}, err
-		}
-	}
-	if env.Getenv != nil {
-		cfg.ApplyEnv(env.Getenv)
-	}
-	return cfg, nil
+	err := env.DecodeSection(&cfg)
+	return cfg, err
 }
 
 func open(env providers.Env) (providers.Opened, error) {
@@ -134,31 +125,20 @@ func demo(env providers.Env) (providers.Opened, error) {
 // runSandbox is `cryptopos sandbox cryptoprocessing [--listen ADDR]
 // [--callback-url URL]`.
 func runSandbox(args []string, out io.Writer, stop <-chan struct{}) error {
-	fs := flag.NewFlagSet("cryptopos sandbox cryptoprocessing", flag.ContinueOnError)
-	fs.SetOutput(out)
-	listen := fs.String("listen", "127.0.0.1:8091", "serve on `ADDR`")
+	fs := providers.NewSandboxFlags(Key, "127.0.0.1:8091", "log every request and callback", out)
 	callback := fs.String("callback-url", "", "POST callbacks to `URL`, a relay's .../callbacks/cryptoprocessing")
 	apiKey := fs.String("api-key", sandbox.DemoAPIKey, "the API key to accept (a test value, not a real key)")
 	secret := fs.String("secret-key", sandbox.DemoSecretKey, "the secret key to accept and sign callbacks with (a test value)")
-	verbose := fs.Bool("v", false, "log every request and callback")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	o := sandbox.Options{APIKey: *apiKey, SecretKey: *secret, CallbackURL: strings.TrimSpace(*callback)}
-	if *verbose {
-		o.Logger = slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	}
-	srv, err := sandbox.Start(o, *listen)
+	o := sandbox.Options{APIKey: *apiKey, SecretKey: *secret, CallbackURL: strings.TrimSpace(*callback), Logger: fs.Logger()}
+	srv, err := sandbox.Start(o, fs.Listen())
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
-	fmt.Fprint(out, sandboxBanner(srv))
-	<-stop
-	fmt.Fprintln(out, "Cryptoprocessing sandbox stopped.")
+	providers.WaitForStop(out, stop, "Cryptoprocessing", sandboxBanner(srv))
 	return nil
 }
 

@@ -101,7 +101,7 @@ func TestKitDemo(t *testing.T) {
 	defer srv.Close()
 	logs := &logBuffer{}
 	opened, err := Kit.Demo(providers.Env{Relay: &providers.EmbeddedRelay{URL: srv.URL, Token: e2eToken, Add: rs.Add},
-		Shop: providers.Shop{Name: "Demo shop", Currency: "EUR"}, Log: logs.logger()})
+		Shop: providers.Shop{Name: "Demo shop", Currency: "EUR"}, Log: logs.Logger()})
 	if err != nil {
 		t.Fatalf("Demo: %v", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"cryptopos/pos"
+	"cryptopos/providers/wire"
 	"cryptopos/relay"
 )
 
@@ -206,7 +207,7 @@ func (c *Client) failure(text string, inv pos.Invoice) (pos.Status, string) {
 	case text == "":
 		return pos.StatusFailed, c.name + " reports that the invoice failed, without saying why."
 	}
-	return pos.StatusFailed, c.name + " reports that the invoice failed: " + sentence(shorten(text, 200))
+	return pos.StatusFailed, c.name + " reports that the invoice failed: " + wire.Sentence(wire.Shorten(text, 200))
 }
 
 func (c *Client) cancelReason(inv pos.Invoice) string {

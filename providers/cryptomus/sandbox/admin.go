@@ -1,11 +1,12 @@
 package sandbox
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
 	"time"
+
+	"cryptopos/providers/sandboxkit"
 )
 
 // adminPrefix is the root of the admin endpoints (see registerAdmin).
@@ -74,54 +75,12 @@ func (inv InvoiceState) admin() AdminInvoice {
 // for an unknown action, 409 for an action the invoice's state refuses
 // (paying a final invoice, topping up one that is not partly paid).
 func (s *Sandbox) registerAdmin() {
-	s.mux.HandleFunc("GET "+adminPrefix+"/invoices", s.adminList)
-	s.mux.HandleFunc("GET "+adminPrefix+"/invoices/{id}", s.adminGet)
-	s.mux.HandleFunc("POST "+adminPrefix+"/invoices/{id}/{action}", s.adminDrive)
-}
-
-func (s *Sandbox) adminList(w http.ResponseWriter, _ *http.Request) {
-	list := s.Invoices()
-	out := make([]AdminInvoice, len(list))
-	for i, inv := range list {
-		out[i] = inv.admin()
-	}
-	adminReply(w, http.StatusOK, out)
-}
-
-func (s *Sandbox) adminGet(w http.ResponseWriter, r *http.Request) {
-	inv, found := s.Invoice(r.PathValue("id"))
-	if !found {
-		adminError(w, http.StatusNotFound, errors.New("sandbox: no invoice with uuid or order id "+r.PathValue("id")))
-		return
-	}
-	adminReply(w, http.StatusOK, inv.admin())
-}
-
-func (s *Sandbox) adminDrive(w http.ResponseWriter, r *http.Request) {
-	id, action := r.PathValue("id"), Action(r.PathValue("action"))
-	if _, found := s.Invoice(id); !found {
-		adminError(w, http.StatusNotFound, errors.New("sandbox: no invoice with uuid or order id "+id))
-		return
-	}
-	if !slices.Contains(driveActions, action) {
-		adminError(w, http.StatusBadRequest, errors.New("sandbox: unknown action "+string(action)))
-		return
-	}
-	if err := s.Drive(id, action); err != nil {
-		adminError(w, http.StatusConflict, err)
-		return
-	}
-	inv, _ := s.Invoice(id)
-	adminReply(w, http.StatusOK, inv.admin())
-}
-
-func adminReply(w http.ResponseWriter, status int, v any) {
-	b, _ := json.Marshal(v)
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
-}
-
-func adminError(w http.ResponseWriter, status int, err error) {
-	adminReply(w, status, map[string]string{"error": err.Error()})
+	sandboxkit.InvoiceAdmin[InvoiceState, AdminInvoice]{
+		Invoices: s.Invoices,
+		Invoice:  s.Invoice,
+		Show:     InvoiceState.admin,
+		Unknown:  func(id string) error { return errors.New("sandbox: no invoice with uuid or order id " + id) },
+		Known:    func(action string) bool { return slices.Contains(driveActions, Action(action)) },
+		Drive:    func(_ *http.Request, id, action string) error { return s.Drive(id, Action(action)) },
+	}.Register(s.mux, adminPrefix)
 }

@@ -5,13 +5,12 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"time"
 
 	"cryptopos/pos"
+	"cryptopos/providers/sandboxkit"
 
 	"github.com/shopspring/decimal"
 )
@@ -106,23 +105,12 @@ func (s *Sandbox) create(r *http.Request, body []byte) apiReply {
 	if msg != "" {
 		return refused(msg)
 	}
-	inv.URL = s.publicURL(r) + "/pay/" + inv.UUID
+	inv.URL = sandboxkit.PublicURL(s.opts.PublicURL, r) + "/pay/" + inv.UUID
 	s.invoices[inv.UUID] = inv
 	s.byOrder[inv.OrderID] = inv.UUID
 	s.created = append(s.created, inv.UUID)
 	s.opts.Logger.Debug("sandbox: invoice created", "uuid", inv.UUID, "order_id", inv.OrderID)
 	return ok(inv.toJSON())
-}
-
-func (s *Sandbox) publicURL(r *http.Request) string {
-	if s.opts.PublicURL != "" {
-		return s.opts.PublicURL
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }
 
 // newInvoice checks p against the merchant's coins and limits and builds
@@ -323,17 +311,4 @@ func currencyDecimals(code string) int32 {
 		return c.Decimals
 	}
 	return 8
-}
-
-func writeJSON(w http.ResponseWriter, rep apiReply) []byte {
-	b, _ := json.Marshal(rep.body)
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(rep.status)
-	_, _ = w.Write(b)
-	return b
-}
-
-// readBody reads at most 1 MiB of the request.
-func readBody(r *http.Request) ([]byte, error) {
-	return io.ReadAll(io.LimitReader(r.Body, 1<<20))
 }

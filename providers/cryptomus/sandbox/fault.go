@@ -1,10 +1,12 @@
 package sandbox
 
 import (
-	"bytes"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
+
+	"cryptopos/providers/sandboxkit"
 )
 
 // FaultKind is a kind of trouble the sandbox can inject.
@@ -67,59 +69,19 @@ func (s *Sandbox) InjectFault(f Fault) {
 	if f.Kind == FaultResetAfterCreate && f.Path == "" {
 		f.Path = "/v1/payment"
 	}
-	if f.Times <= 0 {
-		f.Times = 1
-	}
-	s.mu.Lock()
-	s.faults = append(s.faults, f)
-	s.mu.Unlock()
+	s.faults.Add(f, f.Path, f.Times)
 }
 
 // ClearFaults drops every queued fault.
-func (s *Sandbox) ClearFaults() {
-	s.mu.Lock()
-	s.faults = nil
-	s.mu.Unlock()
-}
+func (s *Sandbox) ClearFaults() { s.faults.Clear() }
 
 // PendingFaults returns how many faults are still queued.
-func (s *Sandbox) PendingFaults() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.faults)
-}
-
-// takeFault removes one use of the first fault that applies to path.
-func (s *Sandbox) takeFault(path string) (Fault, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i, f := range s.faults {
-		if f.Path != "" && strings.TrimSuffix(f.Path, "/") != path {
-			continue
-		}
-		if f.Times--; f.Times <= 0 {
-			s.faults = append(s.faults[:i], s.faults[i+1:]...)
-		} else {
-			s.faults[i] = f
-		}
-		return f, true
-	}
-	return Fault{}, false
-}
-
-const gatewayPage = `<html>
-<head><title>502 Bad Gateway</title></head>
-<body>
-<center><h1>502 Bad Gateway</h1></center>
-<hr><center>nginx</center>
-</body>
-</html>
-`
+func (s *Sandbox) PendingFaults() int { return s.faults.Len() }
 
 // serveAPI answers /v1/... with any queued fault applied.
 func (s *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimSuffix(r.URL.Path, "/")
-	fault, faulty := s.takeFault(path)
+	fault, faulty := s.faults.Take(path)
 	if faulty {
 		s.opts.Logger.Debug("sandbox: injecting fault", "kind", int(fault.Kind), "path", path)
 	}
@@ -131,18 +93,15 @@ func (s *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	case faulty && fault.Kind == FaultStatus500:
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusInternalServerError)
-		_, _ = w.Write([]byte(`{"message":"Server error, #1","code":500,"error":null}`))
+		sandboxkit.Reply(w, http.StatusInternalServerError, "application/json",
+			[]byte(`{"message":"Server error, #1","code":500,"error":null}`))
 		return
 	case faulty && fault.Kind == FaultGatewayHTML:
-		w.Header().Set("Content-Type", "text/html")
-		w.WriteHeader(http.StatusBadGateway)
-		_, _ = w.Write([]byte(gatewayPage))
+		sandboxkit.WriteBadGateway(w)
 		return
 	}
 
-	body, err := readBody(r)
+	body, err := sandboxkit.ReadBody(r)
 	if err != nil {
 		return
 	}
@@ -150,31 +109,11 @@ func (s *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request) {
 	s.opts.Logger.Debug("sandbox: api", "method", r.Method, "path", path, "status", rep.status)
 	switch {
 	case faulty && fault.Kind == FaultGarbage:
-		var buf bytes.Buffer
-		rec := &recorder{header: http.Header{}, buf: &buf}
-		writeJSON(rec, rep)
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusOK)
-		_, _ = w.Write(buf.Bytes()[:buf.Len()/2])
+		b, _ := json.Marshal(rep.body)
+		sandboxkit.Reply(w, http.StatusOK, "application/json", b[:len(b)/2])
 	case faulty && fault.Kind == FaultResetAfterCreate && rep.status == http.StatusOK:
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				_ = conn.Close()
-				return
-			}
-		}
-		panic(http.ErrAbortHandler) // no hijacking (HTTP/2): abort the stream instead
+		sandboxkit.DropConnection(w)
 	default:
-		writeJSON(w, rep)
+		sandboxkit.WriteJSON(w, rep.status, rep.body)
 	}
 }
-
-// recorder captures a reply to mangle it.
-type recorder struct {
-	header http.Header
-	buf    *bytes.Buffer
-}
-
-func (r *recorder) Header() http.Header         { return r.header }
-func (r *recorder) Write(b []byte) (int, error) { return r.buf.Write(b) }
-func (r *recorder) WriteHeader(int)             {}

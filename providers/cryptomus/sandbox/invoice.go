@@ -3,6 +3,8 @@ package sandbox
 import (
 	"time"
 
+	"cryptopos/providers/sandboxkit"
+
 	"github.com/shopspring/decimal"
 )
 
@@ -123,34 +125,27 @@ func (inv *InvoiceState) toJSON() invoiceJSON {
 		OrderID:        inv.OrderID,
 		Amount:         inv.Amount.StringFixed(currencyDecimals(inv.Currency)),
 		Discount:       "0.00000000",
-		PayerCurrency:  nullable(inv.PayerCurrency),
+		PayerCurrency:  sandboxkit.NullIfEmpty(inv.PayerCurrency),
 		Currency:       inv.Currency,
-		Network:        nullable(inv.Network),
-		Address:        nullable(inv.Address),
-		From:           nullable(inv.From),
-		TxID:           nullable(inv.TxID),
+		Network:        sandboxkit.NullIfEmpty(inv.Network),
+		Address:        sandboxkit.NullIfEmpty(inv.Address),
+		From:           sandboxkit.NullIfEmpty(inv.From),
+		TxID:           sandboxkit.NullIfEmpty(inv.TxID),
 		PaymentStatus:  inv.Status,
 		URL:            inv.URL,
 		ExpiredAt:      inv.ExpiresAt.Unix(),
 		Status:         inv.Status,
 		IsFinal:        inv.IsFinal,
-		AdditionalData: nullable(inv.AdditionalData),
+		AdditionalData: sandboxkit.NullIfEmpty(inv.AdditionalData),
 		CreatedAt:      inv.CreatedAt.In(msk).Format(time.RFC3339),
 		UpdatedAt:      inv.UpdatedAt.In(msk).Format(time.RFC3339),
 	}
 	if inv.coinFixed() {
-		j.PayerAmount = nullable(inv.PayerAmount.StringFixed(8))
+		j.PayerAmount = sandboxkit.NullIfEmpty(inv.PayerAmount.StringFixed(8))
 	}
 	if inv.paid() {
-		j.PaymentAmount = nullable(inv.PaymentAmount.StringFixed(8))
-		j.MerchantAmount = nullable(inv.MerchantAmount.StringFixed(8))
+		j.PaymentAmount = sandboxkit.NullIfEmpty(inv.PaymentAmount.StringFixed(8))
+		j.MerchantAmount = sandboxkit.NullIfEmpty(inv.MerchantAmount.StringFixed(8))
 	}
 	return j
-}
-
-func nullable(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }

@@ -2,9 +2,10 @@ package sandbox
 
 import (
 	"fmt"
-	"html/template"
 	"net/http"
 	"time"
+
+	"cryptopos/providers/sandboxkit"
 )
 
 // pageActions are the buttons of the payment page, in order.
@@ -35,13 +36,11 @@ var statusText = map[string]string{
 	"refund_paid":          "Refunded",
 }
 
-var page = template.Must(template.New("page").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-{{if not .Final}}<meta http-equiv="refresh" content="3">{{end}}
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Cryptomus sandbox · {{.Amount}} {{.Currency}}</title>
-<style>
-body{font-family:system-ui,sans-serif;background:#f3f4f8;margin:0;padding:2rem;color:#1d1d27}
+// page is the payment page: pageStyle and pageBody in the frame every
+// sandbox's page has (sandboxkit.NewPage).
+var page = sandboxkit.NewPage("Cryptomus", pageStyle, `{{.Amount}} {{.Currency}}`, pageBody)
+
+const pageStyle = `body{font-family:system-ui,sans-serif;background:#f3f4f8;margin:0;padding:2rem;color:#1d1d27}
 main{max-width:28rem;margin:auto;background:#fff;border-radius:12px;padding:1.5rem;box-shadow:0 2px 10px #0002}
 h1{font-size:1rem;color:#6b6b80;margin:0 0 1rem}.amount{font-size:2rem;font-weight:700}
 .status{display:inline-block;padding:.3rem .7rem;border-radius:999px;background:#e8e8f3;margin:.8rem 0}
@@ -50,8 +49,9 @@ dl{display:grid;grid-template-columns:auto 1fr;gap:.3rem 1rem;font-size:.9rem}dt
 dd{margin:0;word-break:break-all}form{display:inline}
 button{margin:.3rem .3rem 0 0;padding:.6rem 1rem;border:0;border-radius:8px;background:#4b4bd6;color:#fff;font-size:1rem;cursor:pointer}
 button.alt{background:#8888a0}.note{font-size:.8rem;color:#6b6b80;margin-top:1.2rem}
-</style></head><body><main>
-<h1>Cryptomus sandbox · payment page</h1>
+`
+
+const pageBody = `<h1>Cryptomus sandbox · payment page</h1>
 <div class="amount">{{.Amount}} {{.Currency}}</div>
 {{if .PayerAmount}}<div>Send <b>{{.PayerAmount}} {{.PayerCurrency}}</b>{{if .Network}} on {{.Network}}{{end}}</div>{{end}}
 <div class="status{{if .Final}} final {{if .Good}}good{{else}}bad{{end}}{{end}}" id="status">{{.StatusText}} ({{.Status}})</div>
@@ -64,9 +64,7 @@ button.alt{background:#8888a0}.note{font-size:.8rem;color:#6b6b80;margin-top:1.2
 {{if not .Final}}{{range .Actions}}<form method="post" action="/pay/{{$.UUID}}/{{.Path}}"><button{{if eq .Path "expire"}} class="alt"{{end}}>{{.Label}}</button></form>
 {{end}}{{end}}
 {{if .Error}}<p class="note"><b>{{.Error}}</b></p>{{end}}
-<p class="note">A local stand-in for Cryptomus: no real money moves. This page refreshes every few seconds.</p>
-</main></body></html>
-`))
+`
 
 type pageData struct {
 	UUID, OrderID, Amount, Currency     string
@@ -125,10 +123,8 @@ func (s *Sandbox) renderPage(w http.ResponseWriter, id, errText string, code int
 	}
 	s.mu.Unlock()
 	if !found {
-		http.Error(w, "No such invoice in this sandbox.", http.StatusNotFound)
+		sandboxkit.NoSuchInvoice(w)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(code)
-	_ = page.Execute(w, d)
+	sandboxkit.WriteHTML(w, code, page, d)
 }

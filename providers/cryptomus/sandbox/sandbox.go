@@ -27,13 +27,13 @@ package sandbox
 
 import (
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
 
 	"cryptopos/pos"
+	"cryptopos/providers/sandboxkit"
 
 	"github.com/shopspring/decimal"
 )
@@ -68,14 +68,14 @@ type Options struct {
 // Sandbox is the fake Cryptomus API, an http.Handler. Its methods are safe
 // for concurrent use.
 type Sandbox struct {
-	opts Options
-	mux  *http.ServeMux
+	opts   Options
+	mux    *http.ServeMux
+	faults sandboxkit.FaultQueue[Fault] // locks itself
 
 	mu       sync.Mutex
 	invoices map[string]*InvoiceState // by uuid
 	byOrder  map[string]string        // order_id → uuid
 	created  []string                 // uuids in creation order
-	faults   []Fault
 }
 
 // New returns a sandbox with o's settings.
@@ -126,27 +126,25 @@ type Server struct {
 	// /v1; invoice pages are at URL + "/pay/" + uuid.
 	URL string
 
-	srv *http.Server
+	hs *sandboxkit.Server
 }
 
 // Start serves a new sandbox on addr ("127.0.0.1:0" picks a free port).
 func Start(o Options, addr string) (*Server, error) {
-	ln, err := net.Listen("tcp", addr)
+	hs, err := sandboxkit.Listen(addr)
 	if err != nil {
 		return nil, err
 	}
-	url := "http://" + ln.Addr().String()
 	if o.PublicURL == "" {
-		o.PublicURL = url
+		o.PublicURL = hs.URL
 	}
 	sb := New(o)
-	srv := &http.Server{Handler: sb, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	return &Server{Sandbox: sb, URL: url, srv: srv}, nil
+	hs.Serve(sb)
+	return &Server{Sandbox: sb, URL: hs.URL, hs: hs}, nil
 }
 
 // APIBase is the base_url for the client: URL + "/v1".
 func (s *Server) APIBase() string { return s.URL + "/v1" }
 
 // Close stops the server and closes its connections.
-func (s *Server) Close() error { return s.srv.Close() }
+func (s *Server) Close() error { return s.hs.Close() }

@@ -1,52 +1,32 @@
 package sandbox
 
 import (
-	"context"
-	"fmt"
-
 	"cryptopos/pos"
+	"cryptopos/providers/sandboxkit"
 )
 
-// simActions are the demo's customer actions, keyed so as not to clash
+// simSteps are the demo's customer actions, keyed so as not to clash
 // with the invoice screen's own keys (c, r, y, q, ?).
-var simActions = []struct {
-	pos.SimAction
-	action Action
-}{
-	{pos.SimAction{Key: "p", Name: "pay", Label: "pay"}, Pay},
-	{pos.SimAction{Key: "u", Name: "underpay", Label: "underpay"}, PayPartial},
-	{pos.SimAction{Key: "o", Name: "overpay", Label: "overpay"}, PayOver},
-	{pos.SimAction{Key: "s", Name: "seen", Label: "payment seen"}, ConfirmCheck},
-	{pos.SimAction{Key: "e", Name: "expire", Label: "expire now"}, Expire},
+var simSteps = []sandboxkit.SimStep[Action]{
+	{SimAction: pos.SimAction{Key: "p", Name: "pay", Label: "pay"}, Action: Pay},
+	{SimAction: pos.SimAction{Key: "u", Name: "underpay", Label: "underpay"}, Action: PayPartial},
+	{SimAction: pos.SimAction{Key: "o", Name: "overpay", Label: "overpay"}, Action: PayOver},
+	{SimAction: pos.SimAction{Key: "s", Name: "seen", Label: "payment seen"}, Action: ConfirmCheck},
+	{SimAction: pos.SimAction{Key: "e", Name: "expire", Label: "expire now"}, Action: Expire},
 }
 
-// Simulator returns the demo's customer: it drives the invoice on screen.
-func (s *Sandbox) Simulator() pos.Simulator { return simulator{s} }
-
-type simulator struct{ s *Sandbox }
-
-// Actions lists pay, underpay, overpay, payment seen and expire now.
-func (simulator) Actions() []pos.SimAction {
-	out := make([]pos.SimAction, len(simActions))
-	for i, a := range simActions {
-		out[i] = a.SimAction
-	}
-	return out
+// Simulator returns the demo's customer: it drives the invoice on screen,
+// found by its uuid or else its order id, to pay, underpay, overpay,
+// payment seen or expire now.
+func (s *Sandbox) Simulator() pos.Simulator {
+	return sandboxkit.Simulator[Action]{Steps: simSteps, ID: invoiceID, Drive: s.Drive}
 }
 
-// Simulate drives the invoice, found by its uuid or else its order id.
-func (m simulator) Simulate(ctx context.Context, inv pos.Invoice, action pos.SimAction) error {
-	if err := ctx.Err(); err != nil {
-		return err
+// invoiceID is the invoice's uuid, or its order id when the create never
+// answered.
+func invoiceID(inv pos.Invoice) string {
+	if inv.ProviderID != "" {
+		return inv.ProviderID
 	}
-	id := inv.ProviderID
-	if id == "" {
-		id = inv.OrderID
-	}
-	for _, a := range simActions {
-		if a.Name == action.Name || (action.Name == "" && a.Key == action.Key) {
-			return m.s.Drive(id, a.action)
-		}
-	}
-	return fmt.Errorf("sandbox: the demo cannot %q", action.Name)
+	return inv.OrderID
 }

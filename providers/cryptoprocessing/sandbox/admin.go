@@ -1,11 +1,12 @@
 package sandbox
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
 	"time"
+
+	"cryptopos/providers/sandboxkit"
 )
 
 // adminPrefix is the root of the admin endpoints (see the package doc).
@@ -53,9 +54,17 @@ func (inv InvoiceState) admin() AdminInvoice {
 }
 
 func (s *Sandbox) registerAdmin() {
-	s.mux.HandleFunc("GET "+adminPrefix+"/invoices", s.adminList)
-	s.mux.HandleFunc("GET "+adminPrefix+"/invoices/{id}", s.adminGet)
-	s.mux.HandleFunc("POST "+adminPrefix+"/invoices/{id}/{action}", s.adminDrive)
+	sandboxkit.InvoiceAdmin[InvoiceState, AdminInvoice]{
+		Invoices: s.Invoices,
+		Invoice:  s.Invoice,
+		Show:     InvoiceState.admin,
+		Unknown:  func(id string) error { return errors.New("sandbox: no invoice " + id) },
+		Known:    func(action string) bool { return slices.Contains(Actions, Action(action)) },
+		// Drive takes ?coin=ETH for choose and the payments.
+		Drive: func(r *http.Request, id, action string) error {
+			return s.DriveCoin(id, Action(action), r.URL.Query().Get("coin"))
+		},
+	}.Register(s.mux, adminPrefix)
 	s.mux.HandleFunc("GET "+adminPrefix+"/callbacks", s.adminCallbacks)
 	s.mux.HandleFunc("POST "+adminPrefix+"/callbacks/flush", s.adminFlush)
 	s.mux.HandleFunc("POST "+adminPrefix+"/callbacks/knobs/{kind}", s.adminKnob)
@@ -63,85 +72,36 @@ func (s *Sandbox) registerAdmin() {
 	s.mux.HandleFunc("POST "+adminPrefix+"/faults/{kind}", s.adminFault)
 }
 
-func (s *Sandbox) adminList(w http.ResponseWriter, _ *http.Request) {
-	list := s.Invoices()
-	out := make([]AdminInvoice, len(list))
-	for i, inv := range list {
-		out[i] = inv.admin()
-	}
-	adminReply(w, http.StatusOK, out)
-}
-
-func (s *Sandbox) adminGet(w http.ResponseWriter, r *http.Request) {
-	inv, found := s.Invoice(r.PathValue("id"))
-	if !found {
-		adminError(w, http.StatusNotFound, errors.New("sandbox: no invoice "+r.PathValue("id")))
-		return
-	}
-	adminReply(w, http.StatusOK, inv.admin())
-}
-
-// adminDrive is Drive; errors are 404 (no such invoice), 400 (no such
-// action) and 409 (the invoice's state refuses it).
-func (s *Sandbox) adminDrive(w http.ResponseWriter, r *http.Request) {
-	id, action := r.PathValue("id"), Action(r.PathValue("action"))
-	if _, found := s.Invoice(id); !found {
-		adminError(w, http.StatusNotFound, errors.New("sandbox: no invoice "+id))
-		return
-	}
-	if !slices.Contains(Actions, action) {
-		adminError(w, http.StatusBadRequest, errors.New("sandbox: unknown action "+string(action)))
-		return
-	}
-	if err := s.DriveCoin(id, action, r.URL.Query().Get("coin")); err != nil {
-		adminError(w, http.StatusConflict, err)
-		return
-	}
-	inv, _ := s.Invoice(id)
-	adminReply(w, http.StatusOK, inv.admin())
-}
-
 func (s *Sandbox) adminCallbacks(w http.ResponseWriter, _ *http.Request) {
-	adminReply(w, http.StatusOK, s.Deliveries())
+	sandboxkit.WriteJSON(w, http.StatusOK, s.Deliveries())
 }
 
 func (s *Sandbox) adminFlush(w http.ResponseWriter, _ *http.Request) {
 	s.Flush()
-	adminReply(w, http.StatusOK, s.Deliveries())
+	sandboxkit.WriteJSON(w, http.StatusOK, s.Deliveries())
 }
 
 func (s *Sandbox) adminKnob(w http.ResponseWriter, r *http.Request) {
 	kind := KnobKind(r.PathValue("kind"))
 	if !slices.Contains([]KnobKind{KnobDuplicate, KnobHold, KnobDrop}, kind) {
-		adminError(w, http.StatusBadRequest, errors.New("sandbox: unknown knob "+string(kind)+"; use duplicate, hold or drop"))
+		sandboxkit.WriteError(w, http.StatusBadRequest, errors.New("sandbox: unknown knob "+string(kind)+"; use duplicate, hold or drop"))
 		return
 	}
 	s.AddKnob(Knob{Kind: kind, ForeignID: r.URL.Query().Get("foreign_id")})
-	adminReply(w, http.StatusOK, map[string]string{"knob": string(kind)})
+	sandboxkit.WriteJSON(w, http.StatusOK, map[string]string{"knob": string(kind)})
 }
 
 func (s *Sandbox) adminTick(w http.ResponseWriter, _ *http.Request) {
 	s.Tick()
-	adminReply(w, http.StatusOK, s.Deliveries())
+	sandboxkit.WriteJSON(w, http.StatusOK, s.Deliveries())
 }
 
 func (s *Sandbox) adminFault(w http.ResponseWriter, r *http.Request) {
 	kind := FaultKind(r.PathValue("kind"))
 	if !slices.Contains(faultKinds, kind) {
-		adminError(w, http.StatusBadRequest, errors.New("sandbox: unknown fault "+string(kind)))
+		sandboxkit.WriteError(w, http.StatusBadRequest, errors.New("sandbox: unknown fault "+string(kind)))
 		return
 	}
 	s.InjectFault(Fault{Kind: kind, Path: r.URL.Query().Get("path")})
-	adminReply(w, http.StatusOK, map[string]string{"fault": string(kind)})
-}
-
-func adminReply(w http.ResponseWriter, status int, v any) {
-	b, _ := json.Marshal(v)
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
-}
-
-func adminError(w http.ResponseWriter, status int, err error) {
-	adminReply(w, status, map[string]string{"error": err.Error()})
+	sandboxkit.WriteJSON(w, http.StatusOK, map[string]string{"fault": string(kind)})
 }

@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"crypto/subtle"
 	"encoding/json"
-	"io"
 	"mime"
 	"net/http"
 	"strings"
+
+	"cryptopos/providers/sandboxkit"
 )
 
 // The API's paths.
@@ -62,21 +63,19 @@ var (
 )
 
 func (rep apiReply) write(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", rep.contentType)
-	w.WriteHeader(rep.status)
-	_, _ = w.Write(rep.body)
+	sandboxkit.Reply(w, rep.status, rep.contentType, rep.body)
 }
 
 // serveAPI answers /api/... with any queued fault applied.
 func (s *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request) {
-	fault, faulty := s.takeFault(r.URL.Path)
+	fault, faulty := s.faults.Take(r.URL.Path)
 	if faulty {
 		s.opts.Logger.Debug("sandbox: injecting fault", "kind", string(fault.Kind), "path", r.URL.Path)
 		if writeFault(w, fault) {
 			return
 		}
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	body, err := sandboxkit.ReadBody(r)
 	if err != nil {
 		return
 	}
@@ -84,17 +83,9 @@ func (s *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request) {
 	s.opts.Logger.Debug("sandbox: api", "method", r.Method, "path", r.URL.Path, "status", rep.status)
 	switch {
 	case faulty && fault.Kind == FaultGarbage:
-		w.Header().Set("Content-Type", rep.contentType)
-		w.WriteHeader(http.StatusOK)
-		_, _ = w.Write(rep.body[:len(rep.body)/2])
+		sandboxkit.Reply(w, http.StatusOK, rep.contentType, rep.body[:len(rep.body)/2])
 	case faulty && fault.Kind == FaultResetAfterCreate && rep.status < 300:
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				_ = conn.Close()
-				return
-			}
-		}
-		panic(http.ErrAbortHandler) // no hijacking (HTTP/2): abort the stream instead
+		sandboxkit.DropConnection(w)
 	default:
 		rep.write(w)
 	}
@@ -174,22 +165,11 @@ func (s *Sandbox) create(r *http.Request, body []byte) apiReply {
 			return fieldErrors(map[string]string{"sender_currency": "The selected sender currency is invalid."})
 		}
 	}
-	inv.URL = s.publicURL(r) + "/invoice/" + inv.Code
+	inv.URL = sandboxkit.PublicURL(s.opts.PublicURL, r) + "/invoice/" + inv.Code
 	s.invoices[inv.ForeignID] = inv
 	s.created = append(s.created, inv.ForeignID)
 	s.opts.Logger.Debug("sandbox: invoice created", "foreign_id", inv.ForeignID, "id", inv.ID, "status", inv.Status)
 	return jsonReply(http.StatusCreated, map[string]any{"data": inv.toJSON(now)})
-}
-
-func (s *Sandbox) publicURL(r *http.Request) string {
-	if s.opts.PublicURL != "" {
-		return s.opts.PublicURL
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }
 
 // cancel answers POST /invoices/{foreign_id}/cancel/ (spec §6). An unknown

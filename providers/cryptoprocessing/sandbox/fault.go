@@ -2,7 +2,8 @@ package sandbox
 
 import (
 	"net/http"
-	"strings"
+
+	"cryptopos/providers/sandboxkit"
 )
 
 // FaultKind is a kind of trouble the sandbox can inject into API replies.
@@ -46,57 +47,19 @@ func (s *Sandbox) InjectFault(f Fault) {
 	if f.Kind == FaultResetAfterCreate && f.Path == "" {
 		f.Path = createPath
 	}
-	if f.Times <= 0 {
-		f.Times = 1
-	}
-	s.mu.Lock()
-	s.faults = append(s.faults, f)
-	s.mu.Unlock()
+	s.faults.Add(f, f.Path, f.Times)
 }
-
-// takeFault removes one use of the first fault that applies to path.
-func (s *Sandbox) takeFault(path string) (Fault, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i, f := range s.faults {
-		if f.Path != "" && strings.TrimSuffix(f.Path, "/") != strings.TrimSuffix(path, "/") {
-			continue
-		}
-		if f.Times--; f.Times <= 0 {
-			s.faults = append(s.faults[:i], s.faults[i+1:]...)
-		} else {
-			s.faults[i] = f
-		}
-		return f, true
-	}
-	return Fault{}, false
-}
-
-const gatewayPage = `<html>
-<head><title>502 Bad Gateway</title></head>
-<body>
-<center><h1>502 Bad Gateway</h1></center>
-<hr><center>nginx</center>
-</body>
-</html>
-`
 
 // writeFault answers a fault that needs no processing; it reports whether
 // it did.
 func writeFault(w http.ResponseWriter, f Fault) bool {
 	switch f.Kind {
 	case FaultStatus500:
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusInternalServerError)
-		_, _ = w.Write([]byte(`{"message":"Server Error"}`))
+		sandboxkit.Reply(w, http.StatusInternalServerError, "application/json", []byte(`{"message":"Server Error"}`))
 	case FaultGatewayHTML:
-		w.Header().Set("Content-Type", "text/html")
-		w.WriteHeader(http.StatusBadGateway)
-		_, _ = w.Write([]byte(gatewayPage))
+		sandboxkit.WriteBadGateway(w)
 	case FaultRateLimited:
-		w.Header().Set("Content-Type", "text/plain; charset=UTF-8")
-		w.WriteHeader(http.StatusTooManyRequests)
-		_, _ = w.Write([]byte(`{"errors": {"error code: 1015"}}`))
+		sandboxkit.Reply(w, http.StatusTooManyRequests, "text/plain; charset=UTF-8", []byte(`{"errors": {"error code: 1015"}}`))
 	default:
 		return false
 	}

@@ -3,6 +3,8 @@ package sandbox
 import (
 	"time"
 
+	"cryptopos/providers/sandboxkit"
+
 	"github.com/shopspring/decimal"
 )
 
@@ -139,12 +141,12 @@ type invoiceJSON struct {
 func (inv *InvoiceState) toJSON(now time.Time) invoiceJSON {
 	j := invoiceJSON{
 		ID: inv.ID, URL: inv.URL, ForeignID: inv.ForeignID, EndUserReference: inv.EndUserReference,
-		Address: nullable(inv.Address), Title: inv.Title, Status: inv.Status, Currency: inv.Currency,
-		Amount: inv.Amount.StringFixed(8), SenderCurrency: nullable(inv.SenderCurrency),
+		Address: sandboxkit.NullIfEmpty(inv.Address), Title: inv.Title, Status: inv.Status, Currency: inv.Currency,
+		Amount: inv.Amount.StringFixed(8), SenderCurrency: sandboxkit.NullIfEmpty(inv.SenderCurrency),
 		FixedAt: unix(inv.FixedAt), ReleaseAt: unix(inv.ExpiresAt),
 	}
 	if inv.coinFixed() {
-		j.SenderAmount = nullable(inv.SenderAmount.StringFixed(8))
+		j.SenderAmount = sandboxkit.NullIfEmpty(inv.SenderAmount.StringFixed(8))
 	}
 	if !inv.ExpiresAt.IsZero() {
 		left := int64(inv.ExpiresAt.Sub(now) / time.Second)
@@ -154,13 +156,6 @@ func (inv *InvoiceState) toJSON(now time.Time) invoiceJSON {
 		j.SecondsLeft = &left
 	}
 	return j
-}
-
-func nullable(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }
 
 func unix(t time.Time) *int64 {

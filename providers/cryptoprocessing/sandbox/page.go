@@ -2,9 +2,10 @@ package sandbox
 
 import (
 	"fmt"
-	"html/template"
 	"net/http"
 	"time"
+
+	"cryptopos/providers/sandboxkit"
 )
 
 // pageActions are the buttons of the payment page, in order.
@@ -28,13 +29,11 @@ var statusText = map[string]string{
 	"failed":     "Failed",
 }
 
-var page = template.Must(template.New("page").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-{{if not .Final}}<meta http-equiv="refresh" content="3">{{end}}
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Cryptoprocessing sandbox · {{.Title}}</title>
-<style>
-body{font-family:system-ui,sans-serif;background:#eef2f7;margin:0;padding:2rem;color:#17202c}
+// page is the payment page: pageStyle and pageBody in the frame every
+// sandbox's page has (sandboxkit.NewPage).
+var page = sandboxkit.NewPage("Cryptoprocessing", pageStyle, `{{.Title}}`, pageBody)
+
+const pageStyle = `body{font-family:system-ui,sans-serif;background:#eef2f7;margin:0;padding:2rem;color:#17202c}
 main{max-width:30rem;margin:auto;background:#fff;border-radius:12px;padding:1.5rem;box-shadow:0 2px 10px #0002}
 h1{font-size:1rem;color:#5b6b80;margin:0 0 1rem}.amount{font-size:2rem;font-weight:700}
 .status{display:inline-block;padding:.3rem .7rem;border-radius:999px;background:#e3e9f3;margin:.8rem 0}
@@ -44,8 +43,9 @@ dd{margin:0;word-break:break-all}form{display:inline}
 button,select{margin:.3rem .3rem 0 0;padding:.6rem 1rem;border:0;border-radius:8px;font-size:1rem}
 button{background:#1f6feb;color:#fff;cursor:pointer}button.alt{background:#7d8aa0}
 .note{font-size:.8rem;color:#5b6b80;margin-top:1.2rem}
-</style></head><body><main>
-<h1>Cryptoprocessing sandbox · {{.Title}}</h1>
+`
+
+const pageBody = `<h1>Cryptoprocessing sandbox · {{.Title}}</h1>
 <div class="amount">{{.Amount}} {{.Currency}}</div>
 {{if .SenderAmount}}<div>Send <b>{{.SenderAmount}} {{.SenderCurrency}}</b></div>{{end}}
 <div class="status{{if .Final}} final {{if .Good}}good{{else}}bad{{end}}{{end}}" id="status">{{.StatusText}} ({{.Status}}){{if .Error}}: {{.Error}}{{end}}</div>
@@ -61,9 +61,7 @@ button{background:#1f6feb;color:#fff;cursor:pointer}button.alt{background:#7d8aa
 {{range .Actions}}<form method="post" action="/invoice/{{$.Code}}/{{.Action}}"><button{{if eq .Action "expire"}} class="alt"{{end}}>{{.Label}}</button></form>
 {{end}}{{end}}
 {{if .Problem}}<p class="note"><b>{{.Problem}}</b></p>{{end}}
-<p class="note">A local stand-in for Cryptoprocessing: no real money moves. This page refreshes every few seconds.</p>
-</main></body></html>
-`))
+`
 
 type pageData struct {
 	Code, ForeignID, Title, Amount, Currency   string
@@ -101,7 +99,7 @@ func (s *Sandbox) servePageAction(w http.ResponseWriter, r *http.Request) {
 func (s *Sandbox) renderPage(w http.ResponseWriter, code, problem string, status int) {
 	inv, found := s.Invoice(code)
 	if !found {
-		http.Error(w, "No such invoice in this sandbox.", http.StatusNotFound)
+		sandboxkit.NoSuchInvoice(w)
 		return
 	}
 	d := pageData{
@@ -124,7 +122,5 @@ func (s *Sandbox) renderPage(w http.ResponseWriter, code, problem string, status
 			d.Coins = append(d.Coins, c.Code)
 		}
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	_ = page.Execute(w, d)
+	sandboxkit.WriteHTML(w, status, page, d)
 }

@@ -56,13 +56,13 @@ package sandbox
 
 import (
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
 
 	"cryptopos/pos"
+	"cryptopos/providers/sandboxkit"
 )
 
 // The keys a sandbox accepts when Options leave them empty. They are
@@ -128,14 +128,14 @@ type Options struct {
 // Sandbox is the fake Cryptoprocessing API, an http.Handler. Its methods
 // are safe for concurrent use.
 type Sandbox struct {
-	opts Options
-	mux  *http.ServeMux
+	opts   Options
+	mux    *http.ServeMux
+	faults sandboxkit.FaultQueue[Fault] // locks itself
 
 	mu        sync.Mutex
 	invoices  map[string]*InvoiceState // by foreign_id
 	created   []string                 // foreign_ids in creation order
 	nextID    int64
-	faults    []Fault
 	knobs     []Knob
 	outbox    []*delivery
 	nextSeq   int64
@@ -212,7 +212,7 @@ type Server struct {
 	// /api/v2; invoice pages are at URL + "/invoice/" + code.
 	URL string
 
-	srv  *http.Server
+	hs   *sandboxkit.Server
 	stop chan struct{}
 	done chan struct{}
 }
@@ -220,22 +220,20 @@ type Server struct {
 // Start serves a new sandbox on addr ("127.0.0.1:0" picks a free port)
 // and runs Tick in the background every o.TickEvery.
 func Start(o Options, addr string) (*Server, error) {
-	ln, err := net.Listen("tcp", addr)
+	hs, err := sandboxkit.Listen(addr)
 	if err != nil {
 		return nil, err
 	}
-	url := "http://" + ln.Addr().String()
 	if o.PublicURL == "" {
-		o.PublicURL = url
+		o.PublicURL = hs.URL
 	}
 	every := o.TickEvery
 	if every == 0 {
 		every = 200 * time.Millisecond
 	}
 	sb := New(o)
-	srv := &http.Server{Handler: sb, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	s := &Server{Sandbox: sb, URL: url, srv: srv, stop: make(chan struct{}), done: make(chan struct{})}
+	hs.Serve(sb)
+	s := &Server{Sandbox: sb, URL: hs.URL, hs: hs, stop: make(chan struct{}), done: make(chan struct{})}
 	go s.loop(every)
 	return s, nil
 }
@@ -271,5 +269,5 @@ func (s *Server) Close() error {
 		close(s.stop)
 	}
 	<-s.done
-	return s.srv.Close()
+	return s.hs.Close()
 }

@@ -1,52 +1,28 @@
 package sandbox
 
 import (
-	"context"
-	"fmt"
-
 	"cryptopos/pos"
+	"cryptopos/providers/sandboxkit"
 )
 
-// simActions are the demo's customer and blockchain actions, keyed so as
+// simSteps are the demo's customer and blockchain actions, keyed so as
 // not to clash with the invoice screen's own keys (c, r, y, n, q, ?).
-var simActions = []struct {
-	pos.SimAction
-	action Action
-}{
-	{pos.SimAction{Key: "p", Name: "pay", Label: "pay"}, Pay},
-	{pos.SimAction{Key: "i", Name: "instalment", Label: "pay part"}, PayPart},
-	{pos.SimAction{Key: "u", Name: "underpay", Label: "pay too little"}, Underpay},
-	{pos.SimAction{Key: "m", Name: "mempool", Label: "to mempool"}, Mempool},
-	{pos.SimAction{Key: "k", Name: "confirm", Label: "confirm"}, Confirm},
-	{pos.SimAction{Key: "e", Name: "expire", Label: "expire now"}, Expire},
+var simSteps = []sandboxkit.SimStep[Action]{
+	{SimAction: pos.SimAction{Key: "p", Name: "pay", Label: "pay"}, Action: Pay},
+	{SimAction: pos.SimAction{Key: "i", Name: "instalment", Label: "pay part"}, Action: PayPart},
+	{SimAction: pos.SimAction{Key: "u", Name: "underpay", Label: "pay too little"}, Action: Underpay},
+	{SimAction: pos.SimAction{Key: "m", Name: "mempool", Label: "to mempool"}, Action: Mempool},
+	{SimAction: pos.SimAction{Key: "k", Name: "confirm", Label: "confirm"}, Action: Confirm},
+	{SimAction: pos.SimAction{Key: "e", Name: "expire", Label: "expire now"}, Action: Expire},
 }
 
 // Simulator returns the demo's customer: it drives the invoice on screen
-// by its order id (the foreign_id). Payments on an invoice whose coin is
-// not chosen pick the default coin.
-func (s *Sandbox) Simulator() pos.Simulator { return simulator{s} }
-
-type simulator struct{ s *Sandbox }
-
-// Actions lists pay, pay part, pay too little, to mempool, confirm and
-// expire now.
-func (simulator) Actions() []pos.SimAction {
-	out := make([]pos.SimAction, len(simActions))
-	for i, a := range simActions {
-		out[i] = a.SimAction
-	}
-	return out
+// by its order id (the foreign_id) to pay, pay part, pay too little, to
+// mempool, confirm or expire now. Payments on an invoice whose coin is not
+// chosen pick the default coin.
+func (s *Sandbox) Simulator() pos.Simulator {
+	return sandboxkit.Simulator[Action]{Steps: simSteps, ID: foreignID, Drive: s.Drive}
 }
 
-// Simulate drives the invoice with inv.OrderID as its foreign_id.
-func (m simulator) Simulate(ctx context.Context, inv pos.Invoice, action pos.SimAction) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	for _, a := range simActions {
-		if a.Name == action.Name || (action.Name == "" && a.Key == action.Key) {
-			return m.s.Drive(inv.OrderID, a.action)
-		}
-	}
-	return fmt.Errorf("sandbox: the demo cannot %q", action.Name)
-}
+// foreignID is the invoice's foreign_id: the terminal's order id.
+func foreignID(inv pos.Invoice) string { return inv.OrderID }
