@@ -40,6 +40,10 @@ func runRelay(args []string, stdout, stderr io.Writer) int {
 	if public == "" {
 		public = a.relay.URL
 	}
+	if warning := config.Exposed(*configPath); warning != "" {
+		fmt.Fprintln(stderr, "cryptopos relay: warning:", warning)
+		a.log.Warn("config file readable by all users", "path", *configPath)
+	}
 	fmt.Fprintf(stdout, "cryptopos relay listening on %s\n", a.relay.URL)
 	for _, k := range kits {
 		if k.Receiver != nil && a.cfg.HasSection(k.Key) {

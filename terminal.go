@@ -11,6 +11,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"cryptopos/config"
 	"cryptopos/kiosk"
 	"cryptopos/pos"
 	"cryptopos/ui"
@@ -51,6 +52,12 @@ func runTerminal(args appArgs) error {
 	defer engine.Close()
 	defer discoverEvery(engine, time.Minute, a.log)()
 
+	notice := ""
+	if a.cfg != nil {
+		if notice = config.Exposed(a.cfg.Path); notice != "" {
+			a.log.Warn("config file readable by all users", "path", a.cfg.Path)
+		}
+	}
 	theme := a.file.UI.Theme
 	k := a.file.Kiosk
 	model := ui.New(ui.Options{
@@ -61,6 +68,7 @@ func runTerminal(args appArgs) error {
 		HighContrast:    strings.HasSuffix(theme, "high-contrast"),
 		NoColor:         os.Getenv("NO_COLOR") != "",
 		CheckPayOptions: true,
+		Notice:          notice,
 		Kiosk:           k.Enabled,
 		CheckPIN:        func(pin string) bool { return kiosk.Matches(k.PINHash, pin) },
 		ReturnAfter:     *k.ReturnAfter,

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -422,6 +423,20 @@ func leaves(keys []string) []string {
 		}
 	}
 	return out
+}
+
+// Exposed says, in a sentence, when every user of the machine can read the
+// file at path, which holds keys; "" when it is private enough (the owner,
+// or its group for a service account, may read it).
+func Exposed(path string) string {
+	info, err := os.Stat(path)
+	if err != nil || runtime.GOOS == "windows" {
+		return ""
+	}
+	if info.Mode().Perm()&0o004 != 0 {
+		return fmt.Sprintf("%s can be read by every user of this machine, and it holds keys: run chmod 600 %s (or 640 for a service's group).", path, path)
+	}
+	return ""
 }
 
 // Find returns the config file to use when no --config flag is given: the

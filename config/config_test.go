@@ -1,6 +1,8 @@
 package config
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -144,5 +146,24 @@ func TestLateWatchSettings(t *testing.T) {
 	}
 	if _, err := Parse("c", base+"late_interval = \"2h\""); err == nil || !strings.Contains(err.Error(), "poll.late_interval") {
 		t.Fatalf("too long: %v", err)
+	}
+}
+
+func TestExposedConfig(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.toml")
+	for _, tt := range []struct {
+		mode    os.FileMode
+		exposed bool
+	}{{0o600, false}, {0o640, false}, {0o644, true}, {0o604, true}} {
+		if err := os.WriteFile(path, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(path, tt.mode); err != nil {
+			t.Fatal(err)
+		}
+		if got := Exposed(path); (got != "") != tt.exposed || tt.exposed && !strings.Contains(got, "chmod 600") {
+			t.Errorf("mode %o: %q", tt.mode, got)
+		}
 	}
 }

@@ -44,7 +44,7 @@ func eur(s string) pos.Money { return pos.Money{Amount: decimal.RequireFromStrin
 // next returns the next snapshot; the deadline only guards against a hang.
 func (r *rig) next() pos.Snapshot {
 	r.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	s, err := r.sub.Next(ctx)
 	if err != nil {
@@ -306,7 +306,7 @@ func TestResumePicksUpUnfinishedInvoices(t *testing.T) {
 func snapshots(t *testing.T, sub *pos.Subscription) func(func(pos.Snapshot) bool) {
 	return func(yield func(pos.Snapshot) bool) {
 		for i := 0; i < 50; i++ {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			s, err := sub.Next(ctx)
 			cancel()
 			if err != nil {

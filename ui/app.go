@@ -43,6 +43,8 @@ type Options struct {
 	Location *time.Location
 	// CheckPayOptions verifies the configured coins at start-up.
 	CheckPayOptions bool
+	// Notice is a warning from the start-up, shown on the Sale screen.
+	Notice string
 
 	// Kiosk locks the terminal: no key quits it; quitting, the history,
 	// the report and cancelling a sale that looks paid need the manager PIN.
@@ -119,7 +121,8 @@ func New(o Options) *Model {
 	}
 	c := &common{opts: o, keys: newKeyMap(o.Console), width: 80, height: 24}
 	c.theme = NewTheme(true, o.Console, o.NoColor, o.HighContrast)
-	m := &Model{c: c, help: help.New(), sub: o.Engine.Subscribe(), limiter: &kiosk.Limiter{Clock: o.Clock}}
+	m := &Model{c: c, help: help.New(), sub: o.Engine.Subscribe(), limiter: &kiosk.Limiter{Clock: o.Clock},
+		notice: o.Notice}
 	m.applyTheme()
 	return m
 }
@@ -242,14 +245,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case resumedMsg:
 		return m, m.resumed(msg)
 	case payOptionsMsg:
-		m.notice, m.recheck = "", false
+		m.notice, m.recheck = m.c.opts.Notice, false
 		switch {
 		case msg.err == nil:
 		case pos.Retryable(msg.err):
-			m.notice = "Could not check the configured coins: " + msg.err.Error()
+			m.notice = joinNotices(m.notice, "Could not check the configured coins: "+msg.err.Error())
 			m.recheck = true
 		default:
-			m.notice = msg.err.Error()
+			m.notice = joinNotices(m.notice, msg.err.Error())
 		}
 		return m, nil
 	}
@@ -545,6 +548,13 @@ func (m *Model) banner(w int) string {
 	}
 	line := t.Badge.Render(" LATE PAYMENT ") + " " + t.Warn.Render(what)
 	return wrap(" "+line, w-1)
+}
+
+func joinNotices(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + " " + b
 }
 
 func focus(e *pos.Engine, orderID string) tea.Cmd {

@@ -140,7 +140,7 @@ func (h *harness) settle() {
 // guards against a hang; nothing here waits for a timer.
 func (h *harness) waitFor(what string, ok func(screen string) bool) {
 	h.t.Helper()
-	deadline := time.After(5 * time.Second)
+	deadline := time.After(20 * time.Second)
 	for {
 		if ok(h.screen()) {
 			return
