@@ -18,6 +18,7 @@ import (
 	"cryptopos/config"
 	"cryptopos/journal"
 	"cryptopos/pos"
+	"cryptopos/printer"
 	"cryptopos/providers"
 	"cryptopos/relay"
 )
@@ -34,6 +35,7 @@ type app struct {
 	journal *journal.Journal
 	relay   *providers.EmbeddedRelay
 	opened  providers.Opened
+	printer printer.Config
 	engine  atomic.Pointer[pos.Engine] // set once built; the embedded relay pokes it
 	cleanup []func()
 }
@@ -144,11 +146,26 @@ func (a *app) loadConfig(args appArgs) error {
 	}
 	cfg.ApplyEnv(os.Getenv)
 	a.cfg, a.file = cfg, cfg.File
+	if err := a.decodePrinter(); err != nil {
+		return err
+	}
 	kit, found := providers.Find(kits, cfg.Provider)
 	if !found {
 		return fmt.Errorf("%s: provider: %q is not a provider cryptopos knows; use one of %s", path, cfg.Provider, kitKeys())
 	}
 	a.kit = kit
+	return nil
+}
+
+// decodePrinter reads [printer]; every command does, so that its keys are
+// never reported as unknown.
+func (a *app) decodePrinter() error {
+	if err := a.cfg.Section("printer", &a.printer); err != nil {
+		return err
+	}
+	if err := a.printer.Validate(); err != nil {
+		return fmt.Errorf("%s: %w", a.cfg.Path, err)
+	}
 	return nil
 }
 

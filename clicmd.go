@@ -24,6 +24,13 @@ func runCLI(command string, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "cryptopos:", err)
 		return cli.ExitUsage
 	}
+	if wantsHelp(command, args) {
+		// Usage needs no config: the commands print it before any work.
+		if command == "report" {
+			return cli.Report(args, cli.Deps{}, stdout, stderr)
+		}
+		return cli.Invoice(args, cli.Deps{}, stdout, stderr)
+	}
 	if configPath == "" {
 		configPath = findConfig()
 	}
@@ -61,6 +68,19 @@ func runCLI(command string, args []string, stdout, stderr io.Writer) int {
 		return e, e.Close, nil
 	}
 	return cli.Invoice(args, deps, stdout, stderr)
+}
+
+// wantsHelp reports whether args ask only for the command's usage.
+func wantsHelp(command string, args []string) bool {
+	if command == "invoice" && len(args) == 0 {
+		return true
+	}
+	for _, a := range args {
+		if a == "-h" || a == "-help" || a == "--help" {
+			return true
+		}
+	}
+	return false
 }
 
 // openProvider opens the configured provider for a command. A relay the

@@ -31,6 +31,8 @@ func TestCommandLine(t *testing.T) {
 		{"unknown flag", []string{"--bogus"}, 2, "", "flag provided but not defined: -bogus"},
 		{"stray argument", []string{"bogus"}, 2, "", `unexpected argument "bogus"`},
 		{"report without a config", []string{"report"}, 3, "", "no config file: give --config PATH"},
+		{"report help without a config", []string{"report", "--help"}, 0, "", "Usage: cryptopos report"},
+		{"invoice usage without a config", []string{"invoice"}, 2, "", "cryptopos invoice create"},
 		{"unknown demo provider", []string{"--demo=bogus"}, 2, "", `no provider "bogus"; choose one of cryptomus`},
 		{"missing config", []string{"--config", "/nonexistent/config.toml"}, 1, "", "no config file at /nonexistent/config.toml"},
 		{"sandbox without provider", []string{"sandbox"}, 2, "", "usage: cryptopos sandbox PROVIDER"},
@@ -80,6 +82,7 @@ func TestExampleConfigLoadsAndDocumentsEveryKey(t *testing.T) {
 		{"ui", []string{"theme"}},
 		{"sound", []string{"paid_bells", "failed_bells", "on_paid", "on_failed"}},
 		{"kiosk", []string{"enabled", "pin_hash", "return_after"}},
+		{"printer", []string{"device", "paper", "code_page", "auto_print", "header", "footer", "timeout", "status_check"}},
 	} {
 		for _, k := range section.keys {
 			if !strings.Contains(string(example), k+" = ") {

@@ -70,6 +70,9 @@ func openRelay(path string) (*app, error) {
 			a.close()
 		}
 	}()
+	if err := a.decodePrinter(); err != nil { // the terminal's file may serve both
+		return nil, err
+	}
 	dir := filepath.Dir(cfg.Journal.Path)
 	if cfg.Journal.Path == "" {
 		p, err := journal.DefaultPath()

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -16,6 +18,22 @@ import (
 	"cryptopos/pos"
 	"cryptopos/ui"
 )
+
+// quitOnHangup ends the program cleanly when its terminal goes away
+// (SIGHUP: the window closed, an ssh session dropped), as Bubble Tea does
+// for SIGTERM, so the journal closes and the demo's files are removed.
+func quitOnHangup(p *tea.Program) (stop func()) {
+	hup, done := make(chan os.Signal, 1), make(chan struct{})
+	signal.Notify(hup, syscall.SIGHUP)
+	go func() {
+		select {
+		case <-hup:
+			p.Quit()
+		case <-done:
+		}
+	}()
+	return func() { signal.Stop(hup); close(done) }
+}
 
 // discoverEvery has the engine pick up, every interval, sales another
 // process (`cryptopos invoice create`) started on the same journal. It
@@ -51,6 +69,15 @@ func runTerminal(args appArgs) error {
 	engine := a.newEngine()
 	defer engine.Close()
 	defer discoverEvery(engine, time.Minute, a.log)()
+	prints, err := startPrinting(a.printer, a.file.Shop.Name, time.Local, engine, a.log)
+	if err != nil {
+		return fmt.Errorf("printer.device: %w", err)
+	}
+	var printing ui.Printing
+	if prints != nil {
+		defer prints.close()
+		printing = prints
+	}
 
 	notice := ""
 	if a.cfg != nil {
@@ -74,10 +101,13 @@ func runTerminal(args appArgs) error {
 		ReturnAfter:     *k.ReturnAfter,
 		PaidBells:       *a.file.Sound.PaidBells, FailedBells: *a.file.Sound.FailedBells,
 		OnOutcome: soundHook(a.file.Sound, a.log),
+		Printer:   printing,
 	})
 	defer model.Close()
 	a.log.Info("terminal started", "provider", a.opened.Provider.Key(), "demo", a.demo, "journal", a.journal.Path())
-	if _, err := tea.NewProgram(model).Run(); err != nil && !errors.Is(err, tea.ErrInterrupted) {
+	prog := tea.NewProgram(model)
+	defer quitOnHangup(prog)()
+	if _, err := prog.Run(); err != nil && !errors.Is(err, tea.ErrInterrupted) {
 		return fmt.Errorf("the terminal stopped: %w", err)
 	}
 	a.log.Info("terminal stopped")

@@ -172,12 +172,22 @@ func (sb *sandboxProc) invoice(t *testing.T, orderID string) sandbox.AdminInvoic
 	return sandbox.AdminInvoice{}
 }
 
-var pageForm = regexp.MustCompile(`(?s)<form method="post" action="([^"]*)"><button[^>]*>(.*?)</button></form>`)
+// pageForm is a form of a sandbox's payment page: its action, what comes
+// before its button (a <select>, on Cryptoprocessing's coin choice) and
+// the button's label.
+var pageForm = regexp.MustCompile(`(?s)<form method="post" action="([^"]*)">(.*?)<button[^>]*>(.*?)</button></form>`)
 
 // clickOnPage does what a customer's browser does on the invoice's payment
 // page at pageURL: it loads the page, finds the form whose button reads
 // label, and submits it, following the redirect back to the page.
 func clickOnPage(t *testing.T, pageURL, label string) {
+	t.Helper()
+	submitOnPage(t, pageURL, label, url.Values{})
+}
+
+// submitOnPage is clickOnPage with the form's fields filled in with values
+// (the coin picked in a <select>); each value must be one the form offers.
+func submitOnPage(t *testing.T, pageURL, label string, values url.Values) {
 	t.Helper()
 	resp, err := httpClient.Get(pageURL)
 	if err != nil {
@@ -194,16 +204,23 @@ func clickOnPage(t *testing.T, pageURL, label string) {
 	}
 	var labels []string
 	for _, m := range pageForm.FindAllStringSubmatch(string(body), -1) {
-		action, button := html.UnescapeString(m[1]), html.UnescapeString(m[2])
+		action, inner, button := html.UnescapeString(m[1]), m[2], html.UnescapeString(m[3])
 		labels = append(labels, strconv.Quote(button))
 		if button != label {
 			continue
+		}
+		for name, vs := range values {
+			for _, v := range vs {
+				if !strings.Contains(inner, `name="`+name+`"`) || !strings.Contains(inner, "<option>"+html.EscapeString(v)+"</option>") {
+					t.Fatalf("the form %q of the payment page %s offers no %s %q:\n%s", label, pageURL, name, v, inner)
+				}
+			}
 		}
 		target, err := base.Parse(action)
 		if err != nil {
 			t.Fatalf("the page's form action %q: %v", action, err)
 		}
-		resp, err := httpClient.PostForm(target.String(), url.Values{})
+		resp, err := httpClient.PostForm(target.String(), values)
 		if err != nil {
 			t.Fatalf("POST %s (%q): %v", target, label, err)
 		}
@@ -231,7 +248,20 @@ const (
 // own, against a sandbox of its own.
 type term struct {
 	t  *testing.T
-	sb *sandboxProc
+	sb *sandboxProc // the Cryptomus sandbox of startTerm; nil for other setups
+
+	// args follow the binary on the terminal's command line (default
+	// --config configPath); env is added to its environment.
+	args []string
+	env  []string
+	// secrets must never appear in the terminal's log; stop checks.
+	secrets []string
+	// outputs are other processes' outputs, shown when the test fails.
+	outputs []namedOutput
+	// noLog skips stop's log checks (the demo deletes its log on exit).
+	noLog bool
+	// started is set once start has run the terminal in tmux.
+	started bool
 
 	dir         string
 	configPath  string
@@ -252,11 +282,40 @@ type term struct {
 	dumped    bool
 }
 
+// namedOutput is the output of a process beside the terminal.
+type namedOutput struct {
+	name string
+	out  *syncBuffer
+}
+
 var socketSeq atomic.Int64
 
 // startTerm starts a sandbox and a terminal configured for it, and cleans
 // both up when the test ends. The log is checked for the payment key then.
 func startTerm(t *testing.T) *term {
+	t.Helper()
+	p := newCryptomusTerm(t)
+	p.start()
+	return p
+}
+
+// newCryptomusTerm starts a Cryptomus sandbox and writes a terminal's
+// config for it, without starting the terminal: start does. poll are more
+// lines for the config's [poll] section.
+func newCryptomusTerm(t *testing.T, poll ...string) *term {
+	t.Helper()
+	p := newTerm(t)
+	p.sb = startSandbox(t)
+	p.secrets = append(p.secrets, p.sb.PaymentKey)
+	p.outputs = append(p.outputs, namedOutput{"sandbox", p.sb.out})
+	p.writeCryptomusConfig(poll)
+	return p
+}
+
+// newTerm prepares a terminal's directory (journal, log, HOME and XDG
+// directories of its own) in a fresh temporary directory; the caller
+// writes a config or sets args, then calls start.
+func newTerm(t *testing.T) *term {
 	t.Helper()
 	needTmux(t)
 	dir := t.TempDir() // first, so that it is removed last
@@ -272,13 +331,17 @@ func startTerm(t *testing.T) *term {
 		socket:      fmt.Sprintf("cryptopos-e2e-%d-%d", os.Getpid(), socketSeq.Add(1)),
 		target:      "pos",
 	}
-	p.sb = startSandbox(t)
-
+	p.args = []string{"--config", p.configPath}
 	for _, d := range []string{p.home, p.xdg("config"), p.xdg("data"), p.xdg("state"), p.xdg("cache"), p.xdg("runtime")} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			t.Fatal(err)
 		}
 	}
+	return p
+}
+
+// writeCryptomusConfig writes the terminal's config for the sandbox.
+func (p *term) writeCryptomusConfig(poll []string) {
 	config := fmt.Sprintf(`# cryptopos end-to-end test
 provider = "cryptomus"
 
@@ -296,10 +359,17 @@ level = "debug"
 [poll]
 interval = "1s"
 background_interval = "2s"
-
+%s
 %spay_currencies = ["BTC", "USDT:tron"]
-`, strconv.Quote(p.journalPath), strconv.Quote(p.logPath), p.sb.Section)
-	writeFile(t, p.configPath, config)
+`, strconv.Quote(p.journalPath), strconv.Quote(p.logPath), strings.Join(poll, "\n"), p.sb.Section)
+	writeFile(p.t, p.configPath, config)
+}
+
+// start runs the terminal in a detached tmux session of its own and stops
+// both when the test ends; the log is checked for secrets then.
+func (p *term) start() {
+	t := p.t
+	t.Helper()
 	// remain-on-exit keeps a dead terminal's pane, so that a test can kill
 	// the terminal and start it again in the same place, and a crash stays
 	// on screen for the failure report.
@@ -317,12 +387,12 @@ background_interval = "2s"
 	if out, err := p.tmux(args...); err != nil {
 		t.Fatalf("cannot start tmux: %v\n%s", err, out)
 	}
+	p.started = true
 	t.Cleanup(p.stop)
 	if out, err := p.tmux("display-message", "-p", "#{socket_path}"); err == nil {
 		p.socketPath = strings.TrimSpace(out)
 	}
 	p.waitForPID(0)
-	return p
 }
 
 func (p *term) xdg(name string) string { return filepath.Join(p.dir, "xdg", name) }
@@ -331,20 +401,9 @@ func (p *term) xdg(name string) string { return filepath.Join(p.dir, "xdg", name
 // clearing the pane (a restarted terminal starts on a blank screen) and
 // writing its pid to pidFile.
 func (p *term) command() []string {
-	return []string{
-		"env", "-i",
-		"PATH=" + os.Getenv("PATH"),
-		"TERM=xterm-256color",
-		"LANG=C.UTF-8",
-		"HOME=" + p.home,
-		"XDG_CONFIG_HOME=" + p.xdg("config"),
-		"XDG_DATA_HOME=" + p.xdg("data"),
-		"XDG_STATE_HOME=" + p.xdg("state"),
-		"XDG_CACHE_HOME=" + p.xdg("cache"),
-		"XDG_RUNTIME_DIR=" + p.xdg("runtime"),
-		"sh", "-c", `printf '\033[H\033[2J'; echo $$ > "$0"; exec "$@"`,
-		p.pidFile, binPath, "--config", p.configPath,
-	}
+	cmd := append([]string{"env", "-i"}, p.cleanEnv()...)
+	cmd = append(cmd, "sh", "-c", `printf '\033[H\033[2J'; echo $$ > "$0"; exec "$@"`, p.pidFile, binPath)
+	return append(cmd, p.args...)
 }
 
 // tmux runs a tmux command against this test's server.
@@ -566,15 +625,19 @@ func (p *term) dump() {
 		return
 	}
 	p.dumped = true
-	raw, _ := p.capture()
-	screen := qrscan.Parse(raw).Text()
-	if screen == "" {
-		screen = p.text
+	if p.started {
+		raw, _ := p.capture()
+		screen := qrscan.Parse(raw).Text()
+		if screen == "" {
+			screen = p.text
+		}
+		p.t.Logf("last screen (%dx%d):\n%s\n%s\n%s", screenWidth, screenHeight,
+			strings.Repeat("=", screenWidth), screen, strings.Repeat("=", screenWidth))
 	}
-	p.t.Logf("last screen (%dx%d):\n%s\n%s\n%s", screenWidth, screenHeight,
-		strings.Repeat("=", screenWidth), screen, strings.Repeat("=", screenWidth))
 	p.t.Logf("tail of the terminal's log %s:\n%s", p.logPath, tail(readFile(p.logPath), 30))
-	p.t.Logf("sandbox output:\n%s", tail(p.sb.out.String(), 15))
+	for _, o := range p.outputs {
+		p.t.Logf("%s output:\n%s", o.name, tail(o.out.String(), 15))
+	}
 }
 
 // stop ends the terminal and the tmux server, then checks the log.
@@ -596,14 +659,30 @@ func (p *term) stop() {
 		_ = os.Remove(p.socketPath) // tmux 3.3a leaves it behind
 	}
 
+	if p.noLog {
+		return
+	}
 	log := readFile(p.logPath)
 	if log == "" {
 		p.t.Errorf("the terminal's log %s is empty or missing", p.logPath)
 	}
-	if i := strings.Index(log, p.sb.PaymentKey); i >= 0 {
-		line := log[strings.LastIndex(log[:i], "\n")+1:]
-		line, _, _ = strings.Cut(line, "\n")
-		p.t.Errorf("the terminal's log contains the payment key:\n%s", line)
+	checkNoSecrets(p.t, "the terminal's log", log, p.secrets...)
+}
+
+// checkNoSecrets fails t if text contains any of the secrets, showing the
+// line (with the secret masked).
+func checkNoSecrets(t *testing.T, what, text string, secrets ...string) {
+	t.Helper()
+	for _, secret := range secrets {
+		if secret == "" {
+			continue
+		}
+		if i := strings.Index(text, secret); i >= 0 {
+			line := text[strings.LastIndex(text[:i], "\n")+1:]
+			line, _, _ = strings.Cut(line, "\n")
+			t.Errorf("%s contains a secret (%d characters, masked here):\n%s", what, len(secret),
+				strings.ReplaceAll(line, secret, "«SECRET»"))
+		}
 	}
 }
 
@@ -631,8 +710,9 @@ func (p *term) restart() {
 
 var (
 	footerOrder = regexp.MustCompile(`order ([A-Za-z0-9_-]+)\s*$`)
-	countdown   = regexp.MustCompile(`\b(\d\d):(\d\d) left\b`)
-	received    = regexp.MustCompile(`Received (\S+) (\S+) of (\S+) (\S+)\.`)
+	// countdown is "mm:ss left", not the end of "hh:mm:ss left".
+	countdown = regexp.MustCompile(`(?m)(?:^|\s)(\d\d):(\d\d) left\b`)
+	received  = regexp.MustCompile(`Received (\S+) (\S+) of (\S+) (\S+)\.`)
 )
 
 // orderOnScreen reads the order id from the footer, the screen's last line.

@@ -283,6 +283,30 @@ func (j *Journal) write(ctx context.Context, fn func(*sql.Tx) error) error {
 	return sqlitefile.WriteTx(ctx, j.db, fn)
 }
 
+// Note appends an event to the invoice's history with its current status
+// and changes nothing else: a receipt printed, for example.
+func (j *Journal) Note(ctx context.Context, orderID string, at time.Time, note string) error {
+	err := j.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO events (order_id, at, status, provider_status, note)
+			SELECT order_id, ?, status, provider_status, ? FROM invoices WHERE order_id = ?`,
+			at.UnixMilli(), note, orderID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return &notInJournalError{orderID: orderID}
+		}
+		return nil
+	})
+	var missing *notInJournalError
+	if err != nil && !errors.As(err, &missing) {
+		return fmt.Errorf("could not note on invoice %s in the journal: %w", orderID, err)
+	}
+	return err
+}
+
 func addEvent(ctx context.Context, tx *sql.Tx, inv pos.Invoice, note string) error {
 	at := inv.UpdatedAt
 	if at.IsZero() {
@@ -310,11 +334,11 @@ const (
 	columns       = `order_id, ` + updateColumns
 	updateColumns = `provider, amount, currency, pay_code, pay_network,
 	created_at, updated_at, provider_id, url, address, expires_at,
-	pay_amount, pay_currency, paid_amount, paid_currency, network,
+	pay_amount, pay_currency, paid_amount, paid_currency, network, txid,
 	status, provider_status, reason, dismissed, late, late_ack, replaces, replaced_by`
 )
 
-const placeholders = `?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`
+const placeholders = `?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`
 
 func values(inv pos.Invoice) []any {
 	amount, currency := moneyValues(inv.Amount)
@@ -329,7 +353,7 @@ func values(inv pos.Invoice) []any {
 	return []any{
 		inv.OrderID, inv.Provider, amount, currency, inv.Pay.Code, inv.Pay.Network,
 		timeValue(inv.CreatedAt), timeValue(inv.UpdatedAt), inv.ProviderID, inv.URL, inv.Address, timeValue(inv.ExpiresAt),
-		payAmount, payCurrency, paidAmount, paidCurrency, inv.Network,
+		payAmount, payCurrency, paidAmount, paidCurrency, inv.Network, inv.TxID,
 		string(inv.Status), inv.ProviderStatus, inv.Reason, flag(inv.Dismissed), flag(inv.Late), flag(inv.LateAcknowledged),
 		inv.Replaces, inv.ReplacedBy,
 	}
@@ -348,7 +372,7 @@ func scanInvoice(s scanner) (pos.Invoice, error) {
 	)
 	err := s.Scan(&inv.OrderID, &inv.Provider, &amount, &currency, &inv.Pay.Code, &inv.Pay.Network,
 		&createdAt, &updatedAt, &inv.ProviderID, &inv.URL, &inv.Address, &expiresAt,
-		&payAmount, &payCurrency, &paidAmount, &paidCurrency, &inv.Network,
+		&payAmount, &payCurrency, &paidAmount, &paidCurrency, &inv.Network, &inv.TxID,
 		&status, &inv.ProviderStatus, &inv.Reason, &dismissed, &late, &lateAck, &inv.Replaces, &inv.ReplacedBy)
 	if err != nil {
 		return pos.Invoice{}, err

@@ -107,6 +107,7 @@ func diff(got, want pos.Invoice) []string {
 	str("ProviderStatus", got.ProviderStatus, want.ProviderStatus)
 	str("Reason", got.Reason, want.Reason)
 	str("Network", got.Network, want.Network)
+	str("TxID", got.TxID, want.TxID)
 	str("Replaces", got.Replaces, want.Replaces)
 	str("ReplacedBy", got.ReplacedBy, want.ReplacedBy)
 	flag := func(name string, g, w bool) {
@@ -126,7 +127,7 @@ func diff(got, want pos.Invoice) []string {
 // TestDiffCoversEveryField fails when pos.Invoice gains a field that diff
 // (and so the round-trip tests) does not compare.
 func TestDiffCoversEveryField(t *testing.T) {
-	const compared = 22 // the fields diff checks, Customer included
+	const compared = 23 // the fields diff checks, Customer included
 	if n := reflect.TypeOf(pos.Invoice{}).NumField(); n != compared {
 		t.Fatalf("pos.Invoice has %d fields, diff compares %d: store and compare the new ones", n, compared)
 	}
@@ -721,5 +722,30 @@ func TestUpdateNeverClearsFlags(t *testing.T) {
 	got, _ := j.Get(ctx, "flags")
 	if !got.Dismissed || !got.Late || !got.LateAcknowledged {
 		t.Fatalf("flags cleared by a stale writer: %+v", got)
+	}
+}
+
+func TestNoteAddsAnEventOnly(t *testing.T) {
+	j := openTemp(t)
+	ctx := context.Background()
+	inv := fullInvoice("noted")
+	if err := j.Insert(ctx, inv, "new"); err != nil {
+		t.Fatal(err)
+	}
+	at := t0.Add(time.Hour)
+	if err := j.Note(ctx, "noted", at, "receipt printed on file:/tmp/r.bin"); err != nil {
+		t.Fatal(err)
+	}
+	events, _ := j.Events(ctx, "noted")
+	last := events[len(events)-1]
+	if len(events) != 2 || last.Note != "receipt printed on file:/tmp/r.bin" || !last.At.Equal(at.Truncate(time.Millisecond)) || last.Status != inv.Status {
+		t.Fatalf("events %+v", events)
+	}
+	got, _ := j.Get(ctx, "noted")
+	for _, d := range diff(got, inv) {
+		t.Error("the note changed the invoice: " + d)
+	}
+	if err := j.Note(ctx, "nobody", at, "x"); !errors.Is(err, pos.ErrNotInJournal) {
+		t.Fatalf("unknown order: %v", err)
 	}
 }

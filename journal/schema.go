@@ -57,6 +57,7 @@ CREATE TABLE invoices (
 	paid_amount     TEXT,
 	paid_currency   TEXT,
 	network         TEXT    NOT NULL,  -- where pay_amount is to be sent, e.g. 'tron'
+	txid            TEXT    NOT NULL,  -- the payment's transaction id, or ''
 	status          TEXT    NOT NULL,
 	provider_status TEXT    NOT NULL,
 	reason          TEXT    NOT NULL,

@@ -120,6 +120,12 @@ func NewEngine(p Provider, j Journal, c Clock, cfg EngineConfig, log *slog.Logge
 // Provider returns the provider the engine works with.
 func (e *Engine) Provider() Provider { return e.provider }
 
+// Note records an event on an invoice that changes nothing else, such as
+// a receipt printed.
+func (e *Engine) Note(ctx context.Context, orderID, note string) error {
+	return e.journal.Note(ctx, orderID, e.clock.Now(), note)
+}
+
 // Journal returns the journal the engine writes, for reading history.
 func (e *Engine) Journal() Journal { return e.journal }
 

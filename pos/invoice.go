@@ -79,10 +79,21 @@ func ParsePayOption(s string) (PayOption, error) {
 	if !isCode(code) {
 		return PayOption{}, fmt.Errorf("%q is not a currency: write CODE or CODE:network, e.g. BTC or USDT:tron", s)
 	}
-	if strings.Contains(s, ":") && !isCode(strings.ToUpper(network)) {
+	if strings.Contains(s, ":") && !isNetwork(network) {
 		return PayOption{}, fmt.Errorf("%q has no network after the colon: write CODE:network, e.g. USDT:tron", s)
 	}
 	return PayOption{Code: code, Network: network}, nil
+}
+
+// isNetwork is isCode in lower case, ASCII only: "ı" and "ſ" upper-case to
+// "I" and "S" but are no network names.
+func isNetwork(s string) bool {
+	return isCode(strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' {
+			return r - 'a' + 'A'
+		}
+		return r
+	}, s))
 }
 
 func isCode(s string) bool {
@@ -116,6 +127,7 @@ type Invoice struct {
 	PayAmount Money  // what the customer is asked to send, in crypto, when known
 	Paid      Money  // what the customer has sent so far, in crypto, when known
 	Network   string // the network PayAmount is to be sent on (lower case), when known
+	TxID      string // the payment's blockchain transaction id, when known
 
 	Status         Status
 	ProviderStatus string // the provider's own word for the status
@@ -176,6 +188,7 @@ type Update struct {
 	PayAmount      Money
 	Paid           Money
 	Network        string // lower case, e.g. "tron"
+	TxID           string // the payment's transaction id
 	Status         Status // StatusUnknown: no news about the outcome
 	ProviderStatus string
 	Reason         string
@@ -199,6 +212,7 @@ func (inv *Invoice) Apply(u Update) (changed bool) {
 	set(&inv.URL, u.URL)
 	set(&inv.Address, u.Address)
 	set(&inv.Network, strings.ToLower(u.Network))
+	set(&inv.TxID, u.TxID)
 	if !u.ExpiresAt.IsZero() && !u.ExpiresAt.Equal(inv.ExpiresAt) {
 		inv.ExpiresAt, changed = u.ExpiresAt, true
 	}

@@ -25,6 +25,9 @@ type Journal interface {
 	Unfinished(ctx context.Context) ([]Invoice, error)
 	// Events returns the invoice's history, oldest first, or ErrNotInJournal.
 	Events(ctx context.Context, orderID string) ([]Event, error)
+	// Note appends an event that changes nothing else (a receipt printed),
+	// dated at, with the invoice's current status.
+	Note(ctx context.Context, orderID string, at time.Time, note string) error
 	// RecentlyUnpaid returns the invoices that ended without full payment
 	// (expired, cancelled, underpaid, failed) and were last updated at or
 	// after since, oldest first: what the late-payment watchdog checks.

@@ -31,6 +31,13 @@ type Canceller interface {
 	Cancel(ctx context.Context, inv Invoice) error
 }
 
+// TopUpper is a Provider that says whether a customer who paid too little
+// may send the rest to the same invoice (an instalment invoice), or whether
+// the invoice ends underpaid and the money is refunded.
+type TopUpper interface {
+	TopUps() bool
+}
+
 // Reissuer is a Provider that can renew an expired invoice under the same
 // order id (a fresh address and expiry, no second invoice).
 type Reissuer interface {

@@ -62,6 +62,8 @@ type Options struct {
 	// OnOutcome runs the shop's sound hook for an outcome (a buzzer, a
 	// sound file); nil when there is none. It runs in a command.
 	OnOutcome func(pos.Status)
+	// Printer prints receipts; nil when none is configured.
+	Printer Printing
 }
 
 type screenID int
@@ -104,11 +106,15 @@ type Model struct {
 	report   reportScreen
 	late     []pos.Invoice // late payments the cashier has not acknowledged, oldest first
 	pin      *pinPrompt    // the manager PIN is being asked for
-	limiter  *kiosk.Limiter
-	sub      *pos.Subscription
-	notice   string // a start-up warning shown on the Sale and Currency screens
-	recheck  bool   // the coin check could not reach the provider: try again once it answers
-	ticking  bool
+	// printNote and printErr tell of the last print; printFailed counts
+	// the jobs waiting for a retry.
+	printNote, printErr string
+	printFailed         int
+	limiter             *kiosk.Limiter
+	sub                 *pos.Subscription
+	notice              string // a start-up warning shown on the Sale and Currency screens
+	recheck             bool   // the coin check could not reach the provider: try again once it answers
+	ticking             bool
 }
 
 // New returns the terminal's root model.
@@ -130,7 +136,7 @@ func New(o Options) *Model {
 // Init starts listening to the engine, resumes unfinished sales and asks the
 // terminal for its background colour.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.waitSnapshot(), m.resume(), tea.RequestBackgroundColor}
+	cmds := []tea.Cmd{m.waitSnapshot(), m.resume(), tea.RequestBackgroundColor, m.waitPrint()}
 	if m.c.opts.CheckPayOptions {
 		cmds = append(cmds, m.checkPayOptions())
 	}
@@ -225,6 +231,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.pin != nil {
 			return m, m.pinKey(msg)
 		}
+		m.printNote = "" // a note lasts until the next key
+		if cmd, ok := m.printKey(msg); ok {
+			return m, cmd
+		}
 		if len(m.late) > 0 && m.screen != screenCustomer && key.Matches(msg, m.c.keys.Acknowledge) {
 			return m, acknowledge(m.c.opts.Engine, m.late[0].OrderID)
 		}
@@ -244,6 +254,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case resumedMsg:
 		return m, m.resumed(msg)
+	case printResultMsg:
+		return m, m.printResult(msg)
+	case printQueuedMsg:
+		if msg.err != nil {
+			m.printNote = "Cannot print the " + msg.what + ": " + msg.err.Error()
+		}
+		return m, nil
 	case payOptionsMsg:
 		m.notice, m.recheck = m.c.opts.Notice, false
 		switch {
@@ -433,9 +450,18 @@ func (m *Model) ring(n int) tea.Cmd {
 }
 
 func (m *Model) showInvoice(s pos.Snapshot) tea.Cmd {
+	// A snapshot published before this screen was up was dropped; the
+	// engine's latest state makes up for it.
+	if latest, ok := m.c.opts.Engine.Watching(s.Invoice.OrderID); ok {
+		s = latest
+	}
 	m.invoice = newInvoiceScreen(s)
 	m.screen = screenInvoice
-	return tea.Batch(m.tick(), focus(m.c.opts.Engine, s.Invoice.OrderID))
+	cmds := tea.Batch(m.tick(), focus(m.c.opts.Engine, s.Invoice.OrderID))
+	if s.Invoice.Status.Final() || s.Invoice.ReplacedBy != "" {
+		return tea.Batch(cmds, m.screenSnapshot(s)) // already over, or replaced
+	}
+	return cmds
 }
 
 func (m *Model) resumed(msg resumedMsg) tea.Cmd {
@@ -547,7 +573,7 @@ func (m *Model) banner(w int) string {
 		what += fmt.Sprintf(" (+%d more)", len(m.late)-1)
 	}
 	line := t.Badge.Render(" LATE PAYMENT ") + " " + t.Warn.Render(what)
-	return wrap(" "+line, w-1)
+	return indent(wrap(line, w-2), 1)
 }
 
 func joinNotices(a, b string) string {
@@ -621,6 +647,11 @@ func (m *Model) render() string {
 	}
 	if m.pin != nil {
 		body, bindings = m.pinView(w, bodyH), m.pinHelp()
+	} else {
+		bindings = append(bindings, m.printHelp()...)
+	}
+	if line := m.printBanner(); line != "" {
+		body = indent(wrap(line, w-2), 1) + "\n" + body
 	}
 	if banner := m.banner(w); banner != "" {
 		// Where the eye is: at the top, over whatever screen is open.

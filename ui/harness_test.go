@@ -141,6 +141,8 @@ func (h *harness) settle() {
 func (h *harness) waitFor(what string, ok func(screen string) bool) {
 	h.t.Helper()
 	deadline := time.After(20 * time.Second)
+	recheck := time.NewTicker(5 * time.Millisecond) // for effects of commands that send no message
+	defer recheck.Stop()
 	for {
 		if ok(h.screen()) {
 			return
@@ -148,6 +150,7 @@ func (h *harness) waitFor(what string, ok func(screen string) bool) {
 		select {
 		case msg := <-h.msgs:
 			h.send(msg)
+		case <-recheck.C:
 		case <-deadline:
 			h.t.Fatalf("screen never showed %s; it shows:\n%s", what, h.screen())
 		}

@@ -312,6 +312,10 @@ func (s *invoiceScreen) statusDetail(c *common) string {
 		if !inv.ExpiresAt.IsZero() {
 			until = " until " + c.local(inv.ExpiresAt).Format("15:04")
 		}
+		if tu, ok := c.opts.Engine.Provider().(pos.TopUpper); ok && !tu.TopUps() {
+			return t.Warn.Render(got) + " " + t.Text.Render("This invoice takes one payment: it will end underpaid"+
+				strings.Replace(until, "until", "at", 1)+", and "+c.providerName()+" refunds the customer.")
+		}
 		return t.Warn.Render(got) + " " + t.Text.Render("The customer can top up"+until+".")
 	case pos.StatusOnHold:
 		return t.Text.Render(c.providerName() + " is checking the payment; the outcome follows.")
@@ -341,7 +345,20 @@ func (s *invoiceScreen) trouble(c *common) string {
 	if errors.As(tr, &je) {
 		return t.Bad.Render(tr.Error()) + " " + t.Text.Render(retry)
 	}
-	return t.Warn.Render("Connection problem: "+tr.Error()) + " " + t.Text.Render(retry)
+	switch pos.KindOf(tr) {
+	case pos.ErrKindTransport, pos.ErrKindTemporary, pos.ErrKindBadReply:
+		return t.Warn.Render("Connection problem: "+tr.Error()) + " " + t.Text.Render(retry)
+	case pos.ErrKindAuth:
+		return t.Bad.Render("Access refused: "+tr.Error()) + " " + t.Text.Render("Check the configuration; "+lowerFirst(retry))
+	}
+	return t.Bad.Render("Problem: "+tr.Error()) + " " + t.Text.Render(retry)
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }
 
 // footer holds the cancel question, a note, and the demo customer's keys.

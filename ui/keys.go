@@ -25,6 +25,8 @@ type keyMap struct {
 	NewSale, Renew key.Binding
 	// Everywhere
 	ForceQuit, Acknowledge, PINDigits, Leave key.Binding
+	// Printing
+	Print, RetryPrint key.Binding
 }
 
 // newKeyMap returns the bindings; on the Linux console the help names keys
@@ -50,6 +52,8 @@ func newKeyMap(console bool) keyMap {
 		Acknowledge: b(keys("a"), help("a", "seen")),
 		PINDigits:   b(keys("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), help("0-9", "PIN")),
 		Leave:       b(keys("f10"), help("F10", "quit (PIN)")),
+		Print:       b(keys("P"), help("P", "print")),
+		RetryPrint:  b(keys("R"), help("R", "print again")),
 		Pick:        b(keys("1", "2", "3", "4", "5", "6", "7", "8", "9"), help("1-9", "pick")),
 		Move:        b(keys("up", "down", "k", "j"), help("↑/↓", "move")),
 		Create:      b(keys("enter"), help("enter", "create invoice")),

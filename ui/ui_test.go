@@ -375,3 +375,30 @@ func TestStatusLineSaysWhereTheStatusComesFrom(t *testing.T) {
 	h.advance(3 * time.Second)
 	h.waitText("via relay (no callback yet)")
 }
+
+// oneShot is a provider whose invoices take a single payment.
+type oneShot struct{ *postest.Provider }
+
+func (oneShot) TopUps() bool { return false }
+
+func TestPartlyPaidWithoutTopUps(t *testing.T) {
+	clock := postest.NewClock(t0)
+	p := postest.NewProvider(clock, 15*time.Minute)
+	h := &harness{t: t, clock: clock, provider: p, journal: postest.NewJournal(), msgs: make(chan tea.Msg, 256)}
+	h.engine = pos.NewEngine(oneShot{p}, h.journal, clock, pos.EngineConfig{}, nil)
+	eur, _ := pos.LookupCurrency("EUR")
+	h.m = New(Options{Engine: h.engine, Clock: clock, ShopName: "Corner Café", Currency: eur,
+		MaxAmount: decimal.RequireFromString("5000"), Location: time.UTC, PayOptions: []pos.PayOption{{Code: "BTC"}}})
+	t.Cleanup(func() { h.m.Close(); h.engine.Close() })
+	h.send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	h.run(h.m.Init())
+	inv := h.sale("12.50", "2")
+	h.provider.Set(inv.OrderID, pos.StatusPartial, func(u *pos.Update) {
+		u.Paid = pos.Money{Amount: decimal.RequireFromString("0.0001"), Currency: "BTC"}
+	})
+	h.press("r")
+	h.waitText("takes one")
+	if strings.Contains(h.screen(), "can top up") {
+		t.Fatal("a top-up promised where the provider takes one payment")
+	}
+}

@@ -106,6 +106,22 @@ func (j *Journal) Events(_ context.Context, orderID string) ([]pos.Event, error)
 	return append([]pos.Event(nil), j.events[orderID]...), nil
 }
 
+// Note appends an event and changes nothing else.
+func (j *Journal) Note(_ context.Context, orderID string, at time.Time, note string) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if err := j.failing(); err != nil {
+		return err
+	}
+	inv, ok := j.invoices[orderID]
+	if !ok {
+		return fmt.Errorf("order id %s: %w", orderID, pos.ErrNotInJournal)
+	}
+	inv.UpdatedAt = at
+	j.events[orderID] = append(j.events[orderID], event(inv, note))
+	return nil
+}
+
 // RecentlyUnpaid returns invoices that ended unpaid and were updated at or
 // after since, oldest update first.
 func (j *Journal) RecentlyUnpaid(_ context.Context, since time.Time) ([]pos.Invoice, error) {

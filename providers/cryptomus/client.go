@@ -89,6 +89,10 @@ func (c *Client) Key() string { return "cryptomus" }
 // Name is "Cryptomus".
 func (c *Client) Name() string { return "Cryptomus" }
 
+// TopUps reports is_payment_multiple: a customer who paid too little may
+// send the rest until the invoice expires.
+func (c *Client) TopUps() bool { return *c.cfg.IsPaymentMultiple }
+
 // currencyRef is one entry of the currencies allow-list.
 type currencyRef struct {
 	Currency string `json:"currency"`

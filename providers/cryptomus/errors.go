@@ -81,7 +81,7 @@ func (c *Client) classify(op operation, status int, contentType string, body []b
 
 	providerMsg := msg
 	if len(fields) > 0 {
-		providerMsg = joinNonEmpty("; ", msg, describeFieldErrors(fields))
+		providerMsg = c.redact(joinNonEmpty("; ", msg, describeFieldErrors(fields)))
 	}
 	lowMsg := strings.ToLower(msg)
 	switch {

@@ -66,6 +66,7 @@ func (c *Client) update(o *invoiceObject) pos.Update {
 		URL:            string(o.URL),
 		Address:        string(o.Address),
 		Network:        strings.ToLower(string(o.Network)),
+		TxID:           string(o.TxID),
 		ExpiresAt:      o.ExpiredAt.T,
 		Status:         status,
 		ProviderStatus: word,

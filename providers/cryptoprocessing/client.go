@@ -128,6 +128,11 @@ func (c *Client) Key() string { return Key }
 // "AlphaPo" on app.alphapo.net (see Brand).
 func (c *Client) Name() string { return c.name }
 
+// TopUps reports partial_payments: an instalment invoice
+// (good_until_expired) takes the rest until it expires; a standard one
+// (fill_or_kill) fails underpaid and the money is refunded.
+func (c *Client) TopUps() bool { return c.cfg.PartialPayments }
+
 // CustomerNeeds says what the cashier's form asks: who pays, for an invoice
 // in a pre-selected coin (MiCA, spec §5.1: sender_type and sender_data are
 // required with timer and sender_currency); an optional e-mail address for

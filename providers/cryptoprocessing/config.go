@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"cryptopos/pos"
+	"cryptopos/relay"
 )
 
 // The environment variables whose values, when set, replace the secrets
@@ -148,6 +149,8 @@ func (c *Config) Validate() error {
 		}
 		if c.RelayToken == "" {
 			bad("relay_token", "missing: set the relay's token here or in the environment variable %s.", EnvRelayToken)
+		} else if err := relay.CheckToken(c.RelayToken); err != nil {
+			bad("relay_token", "%s; use the token set in the relay's [relay] section.", err)
 		}
 	}
 	return errors.Join(errs...)

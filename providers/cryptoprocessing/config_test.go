@@ -11,7 +11,7 @@ import (
 )
 
 func TestConfigDefaults(t *testing.T) {
-	c := Config{APIKey: "k", SecretKey: "s", RelayURL: "https://relay.example.com/", RelayToken: "t"}
+	c := Config{APIKey: "k", SecretKey: "s", RelayURL: "https://relay.example.com/", RelayToken: "relay-token-0123456789"}
 	if err := c.Validate(); err != nil {
 		t.Fatalf("Validate: %v", err)
 	}
@@ -61,10 +61,11 @@ func TestConfigValidate(t *testing.T) {
 		{"url_failed IP", func(c *Config) { c.URLFailed = "https://10.0.0.1/failed" }, []string{"cryptoprocessing.url_failed:", "domain name"}},
 		{"relay_url public http", func(c *Config) { c.RelayURL = "http://relay.example.com" }, []string{"cryptoprocessing.relay_url:", "not encrypted"}},
 		{"relay_url without token", func(c *Config) { c.RelayToken = "" }, []string{"cryptoprocessing.relay_token: missing", EnvRelayToken}},
+		{"placeholder token", func(c *Config) { c.RelayToken = "THE RELAY'S TOKEN" }, []string{"cryptoprocessing.relay_token: the relay token contains spaces"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := Config{APIKey: "secret-api-key", SecretKey: "secret-secret-key", RelayURL: "https://relay.example.com", RelayToken: "relay-token-xyz"}
+			c := Config{APIKey: "secret-api-key", SecretKey: "secret-secret-key", RelayURL: "https://relay.example.com", RelayToken: "relay-token-0123456789"}
 			tt.change(&c)
 			err := c.Validate()
 			if err == nil {
@@ -86,7 +87,7 @@ func TestConfigValidate(t *testing.T) {
 		func(c *Config) { c.BaseURL = AlphaPoBaseURL },
 	}
 	for i, change := range ok {
-		c := Config{APIKey: "k", SecretKey: "s", RelayURL: "https://relay.example.com", RelayToken: "t"}
+		c := Config{APIKey: "k", SecretKey: "s", RelayURL: "https://relay.example.com", RelayToken: "relay-token-0123456789"}
 		change(&c)
 		if err := c.Validate(); err != nil {
 			t.Errorf("case %d: %v", i, err)
@@ -119,7 +120,7 @@ func TestConfigPayOptions(t *testing.T) {
 }
 
 func TestConfigNeverShowsSecrets(t *testing.T) {
-	c := Config{APIKey: testAPIKey, SecretKey: testSecretKey, RelayToken: "relay-token-xyz", RelayURL: "https://r.example"}
+	c := Config{APIKey: testAPIKey, SecretKey: testSecretKey, RelayToken: "relay-token-0123456789", RelayURL: "https://r.example"}
 	var buf bytes.Buffer
 	slog.New(slog.NewTextHandler(&buf, nil)).Info("config", "cfg", c)
 	for _, s := range []string{fmt.Sprint(c), fmt.Sprintf("%v %+v %#v %s", c, c, c, c), buf.String()} {

@@ -34,7 +34,7 @@ type logBuffer = providertest.Logs
 // secretsAbsent fails the test when text holds a key or any of extra.
 func secretsAbsent(t *testing.T, what, text string, extra ...string) {
 	t.Helper()
-	for _, s := range append([]string{testAPIKey, testSecretKey, "relay-token-xyz"}, extra...) {
+	for _, s := range append([]string{testAPIKey, testSecretKey, "relay-token-0123456789"}, extra...) {
 		if s != "" && strings.Contains(text, s) {
 			t.Errorf("%s shows %q:\n%s", what, s, text)
 		}

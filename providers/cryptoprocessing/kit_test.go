@@ -22,7 +22,7 @@ func section(cfg Config) func(any) error {
 }
 
 func TestKitOpen(t *testing.T) {
-	env := map[string]string{EnvSecretKey: testSecretKey, EnvRelayToken: "relay-token-xyz"}
+	env := map[string]string{EnvSecretKey: testSecretKey, EnvRelayToken: "relay-token-0123456789"}
 	opened, err := Kit.Open(providers.Env{
 		Section: section(Config{APIKey: testAPIKey, RelayURL: "https://relay.example.com", PayCurrencies: []string{"BTC", "USDTT"}}),
 		Getenv:  func(k string) string { return env[k] },
@@ -37,7 +37,7 @@ func TestKitOpen(t *testing.T) {
 		t.Errorf("opened %+v, client %+v", opened, c.cfg)
 	}
 	rc := c.relay.(*relay.Client)
-	if rc.Token != "relay-token-xyz" || rc.Provider != Key {
+	if rc.Token != "relay-token-0123456789" || rc.Provider != Key {
 		t.Errorf("relay client %+v", rc)
 	}
 
@@ -56,7 +56,7 @@ func TestKitOpen(t *testing.T) {
 		t.Errorf("embedded relay client %+v", rc)
 	}
 	// Bad config.
-	_, err = Kit.Open(providers.Env{Section: section(Config{SecretKey: testSecretKey, RelayURL: "https://r.example", RelayToken: "t"})})
+	_, err = Kit.Open(providers.Env{Section: section(Config{SecretKey: testSecretKey, RelayURL: "https://r.example", RelayToken: "relay-token-0123456789"})})
 	if err == nil || !strings.Contains(err.Error(), "cryptoprocessing.api_key: missing") || strings.Contains(err.Error(), testSecretKey) {
 		t.Errorf("bad config: %v", err)
 	}

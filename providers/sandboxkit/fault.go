@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 )
 
 // FaultQueue holds a sandbox's injected faults, of type F, until requests
@@ -96,3 +97,24 @@ const GatewayPage = `<html>
 func WriteBadGateway(w http.ResponseWriter) {
 	Reply(w, http.StatusBadGateway, "text/html", []byte(GatewayPage))
 }
+
+// Wait waits d of real time, for an injected latency, or less when the
+// client gives up on r first; it reports whether the client is still
+// there. A server notices a client that hung up only once the request's
+// body has been read to its end, so read the body before waiting: a
+// request whose client left during the wait is then never processed,
+// as behind a real proxy that dropped it.
+func Wait(r *http.Request, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
+}
+
+// RateLimitText is the plain-text body Cloudflare answers HTTP 429 with
+// when a site's rate limit is hit (its error 1015).
+const RateLimitText = "error code: 1015"

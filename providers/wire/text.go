@@ -3,6 +3,7 @@ package wire
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -53,10 +54,10 @@ func Shorten(s string, n int) string {
 	return s[:n] + "…"
 }
 
-// Sentence trims s and ends it with a full stop unless it ends in ".", "!"
-// or "?"; "" stays "".
+// Sentence puts s on one line (see OneLine) and ends it with a full stop
+// unless it ends in ".", "!" or "?"; "" stays "".
 func Sentence(s string) string {
-	s = strings.TrimSpace(s)
+	s = OneLine(s)
 	if s == "" {
 		return ""
 	}
@@ -66,11 +67,11 @@ func Sentence(s string) string {
 	return s + "."
 }
 
-// StatusNote is the HTTP status, and the provider's message without its
-// full stop when there is one, in parentheses after a space:
+// StatusNote is the HTTP status, and the provider's message on one line
+// without its full stop when there is one, in parentheses after a space:
 // " (HTTP 502)" or " (HTTP 500: Server error)".
 func StatusNote(status int, msg string) string {
-	if msg = strings.TrimSuffix(strings.TrimSpace(msg), "."); msg != "" {
+	if msg = strings.TrimSuffix(OneLine(msg), "."); msg != "" {
 		return fmt.Sprintf(" (HTTP %d: %s)", status, msg)
 	}
 	return fmt.Sprintf(" (HTTP %d)", status)
@@ -83,4 +84,20 @@ func ItOrThem(n int) string {
 		return "them"
 	}
 	return "it"
+}
+
+// OneLine makes text from elsewhere (a provider's message) safe to show in
+// a terminal: control characters (line breaks, tabs, ESC and the rest of
+// C0 and C1) and the Unicode line and paragraph separators become spaces,
+// invalid UTF-8 becomes U+FFFD, and runs of white space become one space,
+// trimmed. Nothing is deleted outright, so that redacted text cannot join
+// into a secret.
+func OneLine(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+	return strings.Join(strings.Fields(s), " ")
 }

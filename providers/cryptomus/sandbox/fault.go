@@ -13,11 +13,11 @@ import (
 type FaultKind int
 
 // The faults. Each applies to API requests (/v1/...) only, never to the
-// payment pages.
+// payment pages or the admin endpoints.
 const (
 	// FaultResetAfterCreate processes a create (POST /v1/payment) and then
 	// closes the connection without answering: the client sees a transport
-	// error while the invoice exists.
+	// error while the invoice exists. A refused create is answered.
 	FaultResetAfterCreate FaultKind = iota + 1
 	// FaultStatus500 answers HTTP 500 {"message":"Server error, #1",
 	// "code":500,"error":null}, without processing the request.
@@ -29,8 +29,22 @@ const (
 	// first half of the JSON reply.
 	FaultGarbage
 	// FaultLatency waits Fault.Delay of real time, then answers normally.
-	// It is for end-to-end tests; unit tests use the injected clock.
+	// A client that gives up during the wait leaves the request
+	// unprocessed. It is for end-to-end and fault tests (with a short
+	// Delay, or a client timeout shorter than it); unit tests use the
+	// injected clock.
 	FaultLatency
+	// FaultRateLimited answers HTTP 429 with Cloudflare's plain-text body
+	// "error code: 1015" (sandboxkit.RateLimitText), without processing
+	// the request.
+	FaultRateLimited
+	// FaultReset processes the request, whatever its path, and then closes
+	// the connection without answering, whatever the answer was.
+	FaultReset
+	// FaultLateReply processes the request at once and answers only after
+	// Fault.Delay of real time: a client whose timeout is shorter gives up
+	// although the work is done (an invoice created, say).
+	FaultLateReply
 )
 
 // Fault is one injected fault. Faults wait in a queue: each request takes
@@ -41,7 +55,7 @@ type Fault struct {
 	// Path is the endpoint it applies to, e.g. "/v1/payment/info"; "" means
 	// any API endpoint (for FaultResetAfterCreate: "/v1/payment").
 	Path string
-	// Delay is the wait of FaultLatency.
+	// Delay is the wait of FaultLatency and FaultLateReply.
 	Delay time.Duration
 	// Times is how many requests it applies to (0 means once).
 	Times int
@@ -64,6 +78,17 @@ func Latency(path string, d time.Duration) Fault {
 	return Fault{Kind: FaultLatency, Path: path, Delay: d}
 }
 
+// RateLimited is a FaultRateLimited for the next request to path.
+func RateLimited(path string) Fault { return Fault{Kind: FaultRateLimited, Path: path} }
+
+// Reset is a FaultReset for the next request to path.
+func Reset(path string) Fault { return Fault{Kind: FaultReset, Path: path} }
+
+// LateReply is a FaultLateReply of d for the next request to path.
+func LateReply(path string, d time.Duration) Fault {
+	return Fault{Kind: FaultLateReply, Path: path, Delay: d}
+}
+
 // InjectFault queues f.
 func (s *Sandbox) InjectFault(f Fault) {
 	if f.Kind == FaultResetAfterCreate && f.Path == "" {
@@ -84,26 +109,27 @@ func (s *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request) {
 	fault, faulty := s.faults.Take(path)
 	if faulty {
 		s.opts.Logger.Debug("sandbox: injecting fault", "kind", int(fault.Kind), "path", path)
-	}
-	switch {
-	case faulty && fault.Kind == FaultLatency:
-		select {
-		case <-time.After(fault.Delay):
-		case <-r.Context().Done():
+		switch fault.Kind {
+		case FaultStatus500:
+			sandboxkit.Reply(w, http.StatusInternalServerError, "application/json",
+				[]byte(`{"message":"Server error, #1","code":500,"error":null}`))
+			return
+		case FaultGatewayHTML:
+			sandboxkit.WriteBadGateway(w)
+			return
+		case FaultRateLimited:
+			sandboxkit.Reply(w, http.StatusTooManyRequests, "text/plain; charset=UTF-8", []byte(sandboxkit.RateLimitText))
 			return
 		}
-	case faulty && fault.Kind == FaultStatus500:
-		sandboxkit.Reply(w, http.StatusInternalServerError, "application/json",
-			[]byte(`{"message":"Server error, #1","code":500,"error":null}`))
-		return
-	case faulty && fault.Kind == FaultGatewayHTML:
-		sandboxkit.WriteBadGateway(w)
-		return
 	}
 
 	body, err := sandboxkit.ReadBody(r)
 	if err != nil {
 		return
+	}
+	// The body is read, so a client that gives up during the wait is noticed.
+	if faulty && fault.Kind == FaultLatency && !sandboxkit.Wait(r, fault.Delay) {
+		return // nothing was done
 	}
 	rep := s.handleAPI(r, body)
 	s.opts.Logger.Debug("sandbox: api", "method", r.Method, "path", path, "status", rep.status)
@@ -111,8 +137,13 @@ func (s *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request) {
 	case faulty && fault.Kind == FaultGarbage:
 		b, _ := json.Marshal(rep.body)
 		sandboxkit.Reply(w, http.StatusOK, "application/json", b[:len(b)/2])
-	case faulty && fault.Kind == FaultResetAfterCreate && rep.status == http.StatusOK:
+	case faulty && fault.Kind == FaultResetAfterCreate && rep.status == http.StatusOK,
+		faulty && fault.Kind == FaultReset:
 		sandboxkit.DropConnection(w)
+	case faulty && fault.Kind == FaultLateReply:
+		if sandboxkit.Wait(r, fault.Delay) {
+			sandboxkit.WriteJSON(w, rep.status, rep.body)
+		}
 	default:
 		sandboxkit.WriteJSON(w, rep.status, rep.body)
 	}

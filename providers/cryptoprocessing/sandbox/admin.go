@@ -102,6 +102,11 @@ func (s *Sandbox) adminFault(w http.ResponseWriter, r *http.Request) {
 		sandboxkit.WriteError(w, http.StatusBadRequest, errors.New("sandbox: unknown fault "+string(kind)))
 		return
 	}
-	s.InjectFault(Fault{Kind: kind, Path: r.URL.Query().Get("path")})
+	f, err := faultFromQuery(kind, r.URL.Query())
+	if err != nil {
+		sandboxkit.WriteError(w, http.StatusBadRequest, err)
+		return
+	}
+	s.InjectFault(f)
 	sandboxkit.WriteJSON(w, http.StatusOK, map[string]string{"fault": string(kind)})
 }

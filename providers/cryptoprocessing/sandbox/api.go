@@ -79,13 +79,22 @@ func (s *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
+	// The body is read, so a client that gives up during the wait is noticed.
+	if faulty && fault.Kind == FaultLatency && !sandboxkit.Wait(r, fault.Delay) {
+		return // nothing was done
+	}
 	rep := s.handleAPI(r, body)
 	s.opts.Logger.Debug("sandbox: api", "method", r.Method, "path", r.URL.Path, "status", rep.status)
 	switch {
 	case faulty && fault.Kind == FaultGarbage:
 		sandboxkit.Reply(w, http.StatusOK, rep.contentType, rep.body[:len(rep.body)/2])
-	case faulty && fault.Kind == FaultResetAfterCreate && rep.status < 300:
+	case faulty && fault.Kind == FaultResetAfterCreate && rep.status < 300,
+		faulty && fault.Kind == FaultReset:
 		sandboxkit.DropConnection(w)
+	case faulty && fault.Kind == FaultLateReply:
+		if sandboxkit.Wait(r, fault.Delay) {
+			rep.write(w)
+		}
 	default:
 		rep.write(w)
 	}

@@ -51,7 +51,7 @@
 //	POST /_sandbox/callbacks/flush           deliver every waiting callback now
 //	POST /_sandbox/callbacks/knobs/{kind}    AddKnob: duplicate, hold, drop (?foreign_id=)
 //	POST /_sandbox/tick                      Tick
-//	POST /_sandbox/faults/{kind}             InjectFault (?path=/api/v2/invoices/create)
+//	POST /_sandbox/faults/{kind}             InjectFault (?path=/api/v2/invoices/create&times=2&delay=300ms&status=503)
 package sandbox
 
 import (
