@@ -75,6 +75,7 @@ func lineReader(stdin io.Reader, prompt io.Writer) func(string) (string, error) 
 			return strings.TrimSpace(string(b)), err
 		}
 		line, err := lines.ReadString('\n')
+		fmt.Fprintln(prompt) // the typed line is not echoed from a pipe
 		if err != nil && line == "" {
 			return "", errors.New("no PIN was given")
 		}

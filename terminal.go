@@ -19,20 +19,28 @@ import (
 	"cryptopos/ui"
 )
 
-// quitOnHangup ends the program cleanly when its terminal goes away
-// (SIGHUP: the window closed, an ssh session dropped), as Bubble Tea does
-// for SIGTERM, so the journal closes and the demo's files are removed.
-func quitOnHangup(p *tea.Program) (stop func()) {
-	hup, done := make(chan os.Signal, 1), make(chan struct{})
-	signal.Notify(hup, syscall.SIGHUP)
+// quitOnSignals ends the program cleanly on SIGTERM (systemd stopping a
+// kiosk), SIGHUP (the window closed, an ssh session dropped) and, but in
+// kiosk mode, SIGINT, so the journal closes and the demo's files are
+// removed.
+func quitOnSignals(p *tea.Program, kiosk bool) (stop func()) {
+	sigs, done := make(chan os.Signal, 1), make(chan struct{})
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGHUP, os.Interrupt)
 	go func() {
-		select {
-		case <-hup:
-			p.Quit()
-		case <-done:
+		for {
+			select {
+			case s := <-sigs:
+				if s == os.Interrupt && kiosk {
+					continue
+				}
+				p.Quit()
+				return
+			case <-done:
+				return
+			}
 		}
 	}()
-	return func() { signal.Stop(hup); close(done) }
+	return func() { signal.Stop(sigs); close(done) }
 }
 
 // discoverEvery has the engine pick up, every interval, sales another
@@ -105,8 +113,9 @@ func runTerminal(args appArgs) error {
 	})
 	defer model.Close()
 	a.log.Info("terminal started", "provider", a.opened.Provider.Key(), "demo", a.demo, "journal", a.journal.Path())
-	prog := tea.NewProgram(model)
-	defer quitOnHangup(prog)()
+	// The terminal's own signal handling: a kiosk ignores SIGINT.
+	prog := tea.NewProgram(model, tea.WithoutSignalHandler())
+	defer quitOnSignals(prog, k.Enabled)()
 	if _, err := prog.Run(); err != nil && !errors.Is(err, tea.ErrInterrupted) {
 		return fmt.Errorf("the terminal stopped: %w", err)
 	}

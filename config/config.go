@@ -210,7 +210,13 @@ func parse(path, text string) (*Config, error) {
 	if err != nil {
 		var perr toml.ParseError
 		if errors.As(err, &perr) {
-			return nil, fmt.Errorf("%s line %d: %s", path, perr.Position.Line, perr.Message)
+			if key := secretKeyOnLine(text, perr.Position.Line); key != "" {
+				// The TOML library's message may quote the value ("… is
+				// out of range for int64"): never a secret's.
+				return nil, fmt.Errorf("%s line %d: the value of %s is not valid TOML; write it in double quotes, like %s = \"…\"",
+					path, perr.Position.Line, key, key)
+			}
+			return nil, fmt.Errorf("%s line %d: %s", path, perr.Position.Line, oneLine(perr.Message))
 		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -221,6 +227,28 @@ func parse(path, text string) (*Config, error) {
 		}
 	}
 	return c, nil
+}
+
+// secretKeyOnLine returns the key that line n (from 1) of text sets, when
+// its name says it holds a secret (…key, …token, …secret, …password,
+// …hash: payment_key, relay_token, pin_hash); "" otherwise.
+func secretKeyOnLine(text string, n int) string {
+	lines := strings.Split(text, "\n")
+	if n < 1 || n > len(lines) {
+		return ""
+	}
+	key, _, ok := strings.Cut(lines[n-1], "=")
+	if !ok {
+		return ""
+	}
+	key = strings.TrimSpace(key)
+	last := strings.ToLower(strings.Trim(key[strings.LastIndex(key, ".")+1:], " \t\"'"))
+	for _, suffix := range []string{"key", "token", "secret", "password", "hash"} {
+		if strings.HasSuffix(last, suffix) {
+			return key
+		}
+	}
+	return ""
 }
 
 func fieldOf(f *File, key string) any {
@@ -252,9 +280,15 @@ func (c *Config) decode(key string, v any) error {
 		return nil
 	}
 	if err := c.md.PrimitiveDecode(prim, v); err != nil {
-		return fmt.Errorf("%s: %s: %s", c.Path, key, plainTOMLError(err))
+		return fmt.Errorf("%s: %s: %s", c.Path, key, oneLine(plainTOMLError(err)))
 	}
 	return nil
+}
+
+// oneLine writes the line breaks in a message from the TOML library (which
+// may quote the file: "invalid escape in string '\<newline>'") as \n.
+func oneLine(msg string) string {
+	return strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(msg)
 }
 
 // plainTOMLError rewords the TOML library's type errors for people.

@@ -15,7 +15,15 @@
 //     tests type on it with `tmux send-keys`, read the screen with `tmux
 //     capture-pane -p -e` and decode the QR code from that capture with
 //     cryptopos/qr/qrscan;
-//   - `cryptopos report` and `cryptopos invoice`, as scripts run them.
+//   - `cryptopos report` and `cryptopos invoice`, as scripts run them;
+//   - the terminal locked (--kiosk, `cryptopos pin`) on the Linux console
+//     (TERM=linux, 100x50): the console's QR code is coloured spaces, which
+//     capture-pane drops, so that test records the pane's raw output with
+//     `tmux pipe-pane` from before the terminal starts and replays it with
+//     qrscan.ParseVT;
+//   - receipt printers: a file, a network printer on 127.0.0.1 that answers
+//     ESC/POS status requests, and one that is switched off; what they get
+//     is decoded with cryptopos/printer/escposdecode.
 //
 // They check the screen against the journal, the sandboxes' and the
 // relay's records, and the commands' output, and read every log for the

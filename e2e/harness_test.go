@@ -262,6 +262,13 @@ type term struct {
 	noLog bool
 	// started is set once start has run the terminal in tmux.
 	started bool
+	// cols and rows are the pane's size; 0 means screenWidth by
+	// screenHeight.
+	cols, rows int
+	// rawPath, when set, is where start records everything the terminal
+	// writes to its pane (tmux pipe-pane, attached before it starts), for
+	// qrscan.ParseVT.
+	rawPath string
 
 	dir         string
 	configPath  string
@@ -382,8 +389,15 @@ func (p *term) start() {
 	}
 	p.tmuxEnv = append(p.tmuxEnv, "HOME="+p.home)
 
+	cols, rows := p.size()
+	first := p.command()
+	if p.rawPath != "" {
+		// The pane waits while the recording is attached, then the
+		// terminal replaces the waiting command.
+		first = []string{"sleep", "600"}
+	}
 	args := append([]string{"new-session", "-d", "-s", p.target,
-		"-x", strconv.Itoa(screenWidth), "-y", strconv.Itoa(screenHeight)}, p.command()...)
+		"-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows)}, first...)
 	if out, err := p.tmux(args...); err != nil {
 		t.Fatalf("cannot start tmux: %v\n%s", err, out)
 	}
@@ -392,7 +406,23 @@ func (p *term) start() {
 	if out, err := p.tmux("display-message", "-p", "#{socket_path}"); err == nil {
 		p.socketPath = strings.TrimSpace(out)
 	}
+	if p.rawPath != "" {
+		if out, err := p.tmux("pipe-pane", "-o", "-t", p.target, "cat >> '"+strings.ReplaceAll(p.rawPath, "'", `'\''`)+"'"); err != nil {
+			t.Fatalf("cannot record the pane: %v\n%s", err, out)
+		}
+		if out, err := p.tmux(append([]string{"respawn-pane", "-k", "-t", p.target}, p.command()...)...); err != nil {
+			t.Fatalf("cannot start the terminal: %v\n%s", err, out)
+		}
+	}
 	p.waitForPID(0)
+}
+
+// size is the pane's size.
+func (p *term) size() (cols, rows int) {
+	if p.cols == 0 || p.rows == 0 {
+		return screenWidth, screenHeight
+	}
+	return p.cols, p.rows
 }
 
 func (p *term) xdg(name string) string { return filepath.Join(p.dir, "xdg", name) }
@@ -631,8 +661,16 @@ func (p *term) dump() {
 		if screen == "" {
 			screen = p.text
 		}
-		p.t.Logf("last screen (%dx%d):\n%s\n%s\n%s", screenWidth, screenHeight,
-			strings.Repeat("=", screenWidth), screen, strings.Repeat("=", screenWidth))
+		cols, rows := p.size()
+		if p.rawPath != "" {
+			// capture-pane drops cells cleared with a colour; the
+			// recording has them.
+			if raw, err := os.ReadFile(p.rawPath); err == nil {
+				screen = qrscan.ParseVT(raw, cols, rows).Text()
+			}
+		}
+		p.t.Logf("last screen (%dx%d):\n%s\n%s\n%s", cols, rows,
+			strings.Repeat("=", cols), screen, strings.Repeat("=", cols))
 	}
 	p.t.Logf("tail of the terminal's log %s:\n%s", p.logPath, tail(readFile(p.logPath), 30))
 	for _, o := range p.outputs {

@@ -29,7 +29,9 @@ type faultCase struct {
 	replaced bool
 	// payDuring: the customer pays while the fault lasts.
 	payDuring bool
-	opts      options
+	// timesOut: the client waits only impatient for the answer while the
+	// fault lasts.
+	timesOut bool
 }
 
 // run sells through the fault: while it lasts the cashier sees what
@@ -37,15 +39,21 @@ type faultCase struct {
 // clears the sale goes on to its invoice and is paid; the provider and
 // the journal agree (checkBooks).
 func (c faultCase) run(t *testing.T, p provider) {
-	r := newRig(t, p, c.opts)
-	if !c.status {
+	r := newRig(t, p, options{})
+	arm := func() {
 		c.arm(r)
+		if c.timesOut {
+			r.wait.set(impatient)
+		}
+	}
+	if !c.status {
+		arm()
 	}
 	s := r.sell()
 	first, id := s.Invoice.OrderID, s.Invoice.OrderID
 	if c.status {
 		s = r.shown(s, id)
-		c.arm(r)
+		arm()
 		r.next(s)
 	}
 	if c.kind == 0 {
@@ -66,13 +74,16 @@ func (c faultCase) run(t *testing.T, p provider) {
 	}
 
 	s = r.troubled(s, id)
-	r.checkTrouble(s, c.kind, strings.ReplaceAll(c.sentence, "{relay}", r.relayHost()), 2*pollInterval)
+	sentence := strings.ReplaceAll(c.sentence, "{relay}", r.relayHost())
+	r.checkTrouble(s, c.kind, sentence, 2*pollInterval)
+	r.checkNote(id, sentence)
 	if c.payDuring {
 		r.customerPays(id)
 	}
 	if c.heal != nil {
 		c.heal(r)
 	}
+	r.wait.set(0)
 	r.next(s)
 	if c.replaced {
 		old := r.await(first, "replaced", func(s pos.Snapshot) bool { return s.Invoice.ReplacedBy != "" })
@@ -94,7 +105,6 @@ func TestCryptomusFaults(t *testing.T) {
 	t.Parallel()
 	const create, info = "/v1/payment", "/v1/payment/info"
 	inject := func(f cmsandbox.Fault) func(*rig) { return func(r *rig) { r.cm.InjectFault(f) } }
-	slow := options{clientTimeout: impatient}
 	const (
 		noAnswer = "Cannot reach Cryptomus: no answer in time."
 		s500     = "Cryptomus has an internal problem (HTTP 500: Server error, #1); the terminal will try again."
@@ -105,9 +115,9 @@ func TestCryptomusFaults(t *testing.T) {
 	)
 	for _, c := range []faultCase{
 		{name: "create/latency", arm: inject(cmsandbox.Latency(create, 300*time.Millisecond))},
-		{name: "create/no answer in time", arm: inject(cmsandbox.Latency(create, time.Hour)), opts: slow,
+		{name: "create/no answer in time", arm: inject(cmsandbox.Latency(create, time.Hour)), timesOut: true,
 			kind: pos.ErrKindTransport, sentence: noAnswer},
-		{name: "create/made, answer too late", arm: inject(cmsandbox.LateReply(create, time.Hour)), opts: slow,
+		{name: "create/made, answer too late", arm: inject(cmsandbox.LateReply(create, time.Hour)), timesOut: true,
 			kind: pos.ErrKindTransport, sentence: noAnswer},
 		{name: "create/500", arm: inject(cmsandbox.Status500(create)), kind: pos.ErrKindTemporary, sentence: s500},
 		{name: "create/502 gateway page", arm: inject(cmsandbox.GatewayHTML(create)), kind: pos.ErrKindTemporary, sentence: page},
@@ -116,7 +126,7 @@ func TestCryptomusFaults(t *testing.T) {
 		{name: "create/reset after made", arm: inject(cmsandbox.ResetAfterCreate()), kind: pos.ErrKindTransport, sentence: reset},
 
 		{name: "status/latency", status: true, arm: inject(cmsandbox.Latency(info, 300*time.Millisecond))},
-		{name: "status/no answer in time", status: true, arm: inject(cmsandbox.Latency(info, time.Hour)), opts: slow,
+		{name: "status/no answer in time", status: true, arm: inject(cmsandbox.Latency(info, time.Hour)), timesOut: true,
 			kind: pos.ErrKindTransport, sentence: noAnswer},
 		{name: "status/500", status: true, arm: inject(cmsandbox.Status500(info)), kind: pos.ErrKindTemporary, sentence: s500},
 		{name: "status/502 gateway page", status: true, arm: inject(cmsandbox.GatewayHTML(info)), kind: pos.ErrKindTemporary, sentence: page},
@@ -146,9 +156,9 @@ func TestCryptoprocessingFaults(t *testing.T) {
 	for _, c := range []faultCase{
 		{name: "create/latency", arm: inject(cpsandbox.Fault{Kind: cpsandbox.FaultLatency, Path: create, Delay: 300 * time.Millisecond})},
 		{name: "create/no answer in time", arm: inject(cpsandbox.Fault{Kind: cpsandbox.FaultLatency, Path: create, Delay: time.Hour}),
-			opts: options{clientTimeout: impatient}, kind: pos.ErrKindTransport, sentence: noAnswer},
+			timesOut: true, kind: pos.ErrKindTransport, sentence: noAnswer},
 		{name: "create/made, answer too late", arm: inject(cpsandbox.Fault{Kind: cpsandbox.FaultLateReply, Path: create, Delay: time.Hour}),
-			opts: options{clientTimeout: impatient}, kind: pos.ErrKindTransport, sentence: noAnswer, replaced: true},
+			timesOut: true, kind: pos.ErrKindTransport, sentence: noAnswer, replaced: true},
 		{name: "create/500 framework body", arm: inject(cpsandbox.Fault{Kind: cpsandbox.FaultStatus500, Path: create}),
 			kind: pos.ErrKindTemporary, sentence: s5xx("500: Server Error")},
 		{name: "create/500 error and code", arm: inject(cpsandbox.Fault{Kind: cpsandbox.FaultStatus500, Path: create, Body: cpsandbox.ServerErrorCoded}),
@@ -166,7 +176,7 @@ func TestCryptoprocessingFaults(t *testing.T) {
 
 		{name: "status/relay latency", status: true, arm: relayMode(relaySlow)},
 		{name: "status/relay hangs", status: true, arm: relayMode(relayHangs), heal: relayMode(relayServes),
-			opts: options{relayTimeout: impatient}, kind: pos.ErrKindTransport, sentence: noRelay},
+			timesOut: true, kind: pos.ErrKindTransport, sentence: noRelay},
 		{name: "status/relay behind a failing proxy", status: true, arm: relayMode(relayGateway), heal: relayMode(relayServes),
 			kind: pos.ErrKindTransport, sentence: noRelay},
 		{name: "status/relay down while the customer pays", status: true, payDuring: true,

@@ -106,7 +106,7 @@ func (s *screen) text() string {
 func (s *screen) waitText(want string) {
 	s.t.Helper()
 	want = strings.Join(strings.Fields(want), " ")
-	deadline := time.After(15 * time.Second)
+	deadline := time.After(deadline)
 	for {
 		if strings.Contains(s.text(), want) {
 			return
@@ -130,4 +130,18 @@ func (s *screen) sell(amount string) {
 	s.press("enter")
 	s.waitText("How will the customer pay?")
 	s.press("1")
+}
+
+// waitGone handles messages until the screen no longer shows text.
+func (s *screen) waitGone(text string) {
+	s.t.Helper()
+	deadline := time.After(deadline)
+	for strings.Contains(s.text(), text) {
+		select {
+		case msg := <-s.msgs:
+			s.send(msg)
+		case <-deadline:
+			s.t.Fatalf("the screen still shows %q:\n%s", text, ansi.Strip(s.m.View().Content))
+		}
+	}
 }

@@ -123,7 +123,8 @@ func (c *Client) get(ctx context.Context, id string, q url.Values, limit time.Du
 	default:
 		var e apiError
 		if json.Unmarshal(body, &e) == nil && e.Message != "" {
-			return Record{}, fmt.Errorf("the relay at %s answered %s: %s", where, resp.Status, redactToken(e.Message, c.Token))
+			msg := strings.Join(strings.Fields(e.Message), " ") // on one line
+			return Record{}, fmt.Errorf("the relay at %s answered %s: %s", where, resp.Status, redactToken(msg, c.Token))
 		}
 		return Record{}, fmt.Errorf("the relay at %s answered %s", where, resp.Status)
 	}
@@ -132,7 +133,7 @@ func (c *Client) get(ctx context.Context, id string, q url.Values, limit time.Du
 		return Record{}, fmt.Errorf("the relay at %s sent an answer that is not a record: %v", where, err)
 	}
 	if rec.ID != id {
-		return Record{}, fmt.Errorf("the relay at %s answered for invoice %q instead of %q", where, rec.ID, id)
+		return Record{}, fmt.Errorf("the relay at %s answered for invoice %q instead of %q", where, redactToken(rec.ID, c.Token), id)
 	}
 	return rec, nil
 }

@@ -44,8 +44,8 @@
 #
 # The relay benchmarks run with GOMAXPROCS 2 (-cpu 2), and are pinned to
 # two CPUs with taskset when the machine has more. Other load on the
-# machine shows in the figures: the load average is printed before and
-# after. Exits 1 when a figure misses its target, 2 on a usage error or a
+# machine shows in the figures: the load average and CPU pressure are
+# printed before and after, with a warning when they were high. Exits 1 when a figure misses its target, 2 on a usage error or a
 # missing figure, 3 when something could not be built or driven.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -87,7 +87,19 @@ die() { echo "bench.sh: $*" >&2; exit 3; }
 PIN=()
 if command -v taskset >/dev/null && [ "$(nproc)" -gt 2 ]; then PIN=(taskset -c 0,1); fi
 
-echo "== $(go version), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || echo '?')), load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+# busy: the load average and CPU pressure now, and whether other work
+# competes for the CPUs (load average above half of them, or more than
+# 20 % of the last 10 s with runnable tasks waiting).
+busy() {
+  local load pressure
+  load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
+  pressure=$(sed -n 's/^some avg10=\([0-9.]*\).*/\1/p' /proc/pressure/cpu 2>/dev/null || true)
+  echo "load average $load, CPU pressure ${pressure:-?}%"
+  awk -v l="$load" -v p="${pressure:-0}" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2 || p > 20) }'
+}
+BUSY=0
+echo "== $(go version), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || echo '?')), $(busy || true)"
+busy >/dev/null && BUSY=1
 echo "== building into $WORK (CGO_ENABLED=0 -trimpath, the same for cryptopos and bench/bare)"
 export CGO_ENABLED=0
 go build -trimpath -o "$WORK/cryptopos" . || die "cannot build cryptopos"
@@ -123,12 +135,18 @@ echo "== relay on 2 CPUs${PIN:+ (taskset -c 0,1)}: bench RelayCallbacks, StatusR
   -test.count "$COUNT" -test.cpu 2) >"$WORK/relay.txt" 2>&1 ||
   { cat "$WORK/relay.txt" >&2; die "relay's benchmarks failed"; }
 
-echo "== load average now $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+echo "== now: $(busy)"
+busy >/dev/null && BUSY=1
 echo
 set +e
 "$WORK/benchtable" "$WORK"/pty.txt "$WORK"/qr.txt "$WORK"/ui.txt "$WORK"/benchpkg.txt "$WORK"/journal.txt \
   "$WORK"/relaybench.txt "$WORK"/relay.txt | tee "$WORK/table.md"
 rc=${PIPESTATUS[0]}
 set -e
+if [ "$BUSY" = 1 ]; then
+  echo
+  echo "WARNING: other work competed for the CPUs during this run (see the load above): the figures are"
+  echo "pessimistic and the relay's and the journal's the most (fsync under contention). Run again on a quiet machine."
+fi
 [ -n "$OUT" ] && cp "$WORK/table.md" "$OUT"
 exit "$rc"

@@ -60,7 +60,7 @@ smoke() {
   dir=$(mktemp -d "${TMPDIR:-/tmp}/cryptopos-qemu.XXXXXX")
   "${@:1:$#-1}" "$bin" sandbox cryptomus --listen 127.0.0.1:0 >"$dir/sandbox.out" 2>&1 &
   sb_pid=$!
-  for _ in $(seq 100); do grep -q '^payment_key = ' "$dir/sandbox.out" && break; sleep 0.2; done
+  for _ in $(seq 100); do grep -q '^payment_key = ' "$dir/sandbox.out" 2>/dev/null && break; sleep 0.2; done
   section=$(sed -n '/^\[cryptomus\]/,/^$/p' "$dir/sandbox.out" | grep -E '^(\[cryptomus\]|[a-z_]+ = ")' || true)
   printf 'provider = "cryptomus"\n[shop]\nname = "qemu"\ncurrency = "EUR"\n[journal]\npath = "%s/journal.db"\n%s\npay_currencies = ["BTC"]\n' \
     "$dir" "$section" >"$dir/config.toml"

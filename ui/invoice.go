@@ -159,10 +159,11 @@ func (s *invoiceScreen) view(c *common, w, h int) string {
 	}
 	// Below: the code on top, the short details under it.
 	details := s.details(c, w-4, true)
-	dh := lipgloss.Height(details)
+	dh := lipgloss.Height(details) + 1
 	code, err := s.code(c, inv.URL, w-2, h-dh-1)
 	if err == nil {
-		return lipgloss.PlaceHorizontal(w, lipgloss.Center, code.Text) + "\n\n" +
+		return lipgloss.PlaceHorizontal(w, lipgloss.Center, code.Text) + "\n" +
+			lipgloss.PlaceHorizontal(w, lipgloss.Center, c.theme.Muted.Render("Scan to pay")) + "\n" +
 			lipgloss.PlaceHorizontal(w, lipgloss.Center, details)
 	}
 	// Too small to scan: say how large the window must be, and show the

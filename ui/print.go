@@ -63,12 +63,12 @@ func (m *Model) print(what string, job func(Printing) error) tea.Cmd {
 func (m *Model) printKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	k, p := m.c.keys, m.c.opts.Printer
 	switch {
-	case p == nil || m.screen == screenCustomer || m.screen == screenSale:
+	case p == nil || m.screen == screenCustomer:
 		return nil, false
 	case key.Matches(msg, k.RetryPrint) && m.printFailed > 0:
 		m.printErr, m.printNote = "", "Printing again…"
 		return func() tea.Msg { p.Retry(); return nil }, true
-	case !key.Matches(msg, k.Print):
+	case !key.Matches(msg, k.Print) || m.screen == screenSale:
 		return nil, false
 	}
 	switch m.screen {

@@ -96,3 +96,16 @@ func TestNoPrintKeysWithoutAPrinter(t *testing.T) {
 		t.Fatalf("note %q", h.m.printNote)
 	}
 }
+
+func TestRetryPrintFromTheSaleScreen(t *testing.T) {
+	fp := &fakePrinter{results: make(chan PrintResult, 4)}
+	h := newHarness(t, func(o *Options, _ *postest.Provider) { o.Printer = fp })
+	fp.results <- PrintResult{What: "receipt of pos-1", Err: errors.New("The printer is out of paper."), Failed: 1}
+	h.waitText("PRINTER")
+	h.press("R")
+	h.waitFor("a retry", func(string) bool { fp.mu.Lock(); defer fp.mu.Unlock(); return fp.retries == 1 })
+	h.press("P") // no job to print here
+	if len(fp.calls) != 0 {
+		t.Fatalf("P on the Sale screen printed %v", fp.calls)
+	}
+}

@@ -3,6 +3,7 @@ package cryptomus
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -259,15 +260,29 @@ func (c *Client) Services(ctx context.Context) ([]Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	var list []serviceObject
-	if err := json.Unmarshal(result, &list); err != nil {
+	out, ok := decodeServices(result)
+	if !ok {
 		pe := &pos.ProviderError{Kind: pos.ErrKindBadReply, HTTPStatus: http.StatusOK,
 			Message: "Cryptomus answered the list of coins request with something that is not a list."}
 		c.log.Debug("cryptomus: request failed", "op", opServices.name, "result", c.snippet(result))
 		c.log.Warn("cryptomus: request failed", "op", opServices.name, "err", pe.Message)
 		return nil, pe
 	}
-	out := make([]Service, 0, len(list))
+	return out, nil
+}
+
+// decodeServices reads the services list; ok is false when result is not
+// a list of objects. A member of an unexpected shape (PHP writes an empty
+// "limit" as []) is left unset, not fatal.
+func decodeServices(result json.RawMessage) (out []Service, ok bool) {
+	var list []serviceObject
+	if err := json.Unmarshal(result, &list); err != nil {
+		var te *json.UnmarshalTypeError
+		if !errors.As(err, &te) || te.Field == "" {
+			return nil, false
+		}
+	}
+	out = make([]Service, 0, len(list))
 	for _, s := range list {
 		out = append(out, Service{
 			Currency:  strings.ToUpper(string(s.Currency)),
@@ -277,7 +292,7 @@ func (c *Client) Services(ctx context.Context) ([]Service, error) {
 			MaxAmount: s.Limit.MaxAmount.V,
 		})
 	}
-	return out, nil
+	return out, true
 }
 
 // CheckPayOptions verifies that every option is offered and available at

@@ -26,13 +26,15 @@ func (e *envelope) state() (value string, present bool) {
 	return s, ok && s != ""
 }
 
+// message is the envelope's message on one line (wire.OneLine).
 func (e *envelope) message() string {
 	s, _ := flexjson.ScalarText(e.Message)
-	return s
+	return wire.OneLine(s)
 }
 
 // fieldErrors reads the errors map, {"field":["validation.rule", …]},
-// tolerating a single string per field.
+// tolerating a single string per field; names and rules are put on one
+// line (wire.OneLine), and empty ones dropped.
 func (e *envelope) fieldErrors() map[string][]string {
 	var raw map[string]json.RawMessage
 	if json.Unmarshal(e.Errors, &raw) != nil {
@@ -40,13 +42,16 @@ func (e *envelope) fieldErrors() map[string][]string {
 	}
 	out := map[string][]string{}
 	for field, v := range raw {
+		if field = wire.OneLine(field); field == "" {
+			continue
+		}
 		var list []json.RawMessage
 		if json.Unmarshal(v, &list) != nil {
 			list = []json.RawMessage{v}
 		}
 		for _, item := range list {
-			if s, _ := flexjson.ScalarText(item); s != "" {
-				out[field] = append(out[field], s)
+			if s, _ := flexjson.ScalarText(item); wire.OneLine(s) != "" {
+				out[field] = append(out[field], wire.OneLine(s))
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package cryptoprocessing
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 
@@ -61,13 +62,17 @@ type callbackTx struct {
 }
 
 // parseCallback reads a callback body; ok is false when it is not a JSON
-// object.
+// object. A member of an unexpected shape (PHP writes an empty object as
+// [], a string where an object was) is left unset, as flexjson does for
+// single fields: it never drops an authentic callback.
 func parseCallback(b []byte) (p callbackPayload, ok bool) {
 	b = []byte(strings.TrimSpace(string(b)))
 	if len(b) == 0 || b[0] != '{' {
 		return p, false
 	}
-	return p, json.Unmarshal(b, &p) == nil
+	err := json.Unmarshal(b, &p) // on a type error it still decodes the rest
+	var te *json.UnmarshalTypeError
+	return p, err == nil || errors.As(err, &te)
 }
 
 func (p *callbackPayload) statusWord() string { return strings.ToLower(string(p.Status)) }

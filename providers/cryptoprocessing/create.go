@@ -18,6 +18,10 @@ const (
 	TypeGoodUntilExpired = "good_until_expired"
 )
 
+// maxSecondsLeft caps a create reply's seconds_left: 30 days, far beyond
+// any payment window (15 minutes, 24 hours once a payment is seen).
+const maxSecondsLeft = 30 * 24 * 3600
+
 // MaxTitle is the API's limit for title, in characters.
 const MaxTitle = 50
 
@@ -174,7 +178,9 @@ func (c *Client) createUpdate(r invoiceReply) pos.Update {
 	case !r.ReleaseAt.T.IsZero():
 		u.ExpiresAt = r.ReleaseAt.T
 	case r.SecondsLeft.Valid && r.SecondsLeft.V > 0:
-		u.ExpiresAt = c.clock.Now().Add(time.Duration(r.SecondsLeft.V) * time.Second).Truncate(time.Second)
+		// Capped, so that an absurd count cannot overflow into the past.
+		left := min(r.SecondsLeft.V, maxSecondsLeft)
+		u.ExpiresAt = c.clock.Now().Add(time.Duration(left) * time.Second).Truncate(time.Second)
 	}
 	if code := strings.ToUpper(string(r.SenderCurrency)); code != "" {
 		k := coinOf(code)

@@ -111,8 +111,8 @@ func messages(v json.RawMessage) []string {
 // fields' messages sorted by field, each ending with a full stop.
 func (e errorBody) sentences() string {
 	var parts []string
-	if e.text != "" {
-		parts = append(parts, wire.Sentence(e.text))
+	if s := wire.Sentence(e.text); s != "" {
+		parts = append(parts, s)
 	}
 	names := make([]string, 0, len(e.fields))
 	for f := range e.fields {
@@ -121,7 +121,9 @@ func (e errorBody) sentences() string {
 	sort.Strings(names)
 	for _, f := range names {
 		for _, m := range e.fields[f] {
-			parts = append(parts, wire.Sentence(m))
+			if s := wire.Sentence(m); s != "" { // not only control characters
+				parts = append(parts, s)
+			}
 		}
 	}
 	return strings.Join(parts, " ")
