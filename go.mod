@@ -39,3 +39,7 @@ require (
 	modernc.org/memory v1.12.1 // indirect
 	modernc.org/sqlite v1.60.1 // indirect
 )
+
+// A patched Bubble Tea v2.0.10 whose renderer sleeps when idle; see
+// third_party/bubbletea/PATCH.md and the README's stack notes.
+replace charm.land/bubbletea/v2 => ./third_party/bubbletea

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"cryptopos/config"
@@ -325,5 +326,26 @@ func TestKioskNeedsAPIN(t *testing.T) {
 	t.Setenv("CRYPTOPOS_CRYPTOMUS_PAYMENT_KEY", "key")
 	if _, err := openApp(appArgs{configPath: "config.toml.example", kiosk: true}); err == nil || !strings.Contains(err.Error(), "cryptopos pin") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+func TestPINKeepsTheConfigsOwner(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("changing a file's owner needs root")
+	}
+	dir := isolate(t)
+	path := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(path, []byte("provider = \"cryptomus\"\n"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(path, 1, 1); err != nil {
+		t.Skip("cannot chown here:", err)
+	}
+	if err := setPINHash(path, "pbkdf2-sha256$100000$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"); err != nil {
+		t.Fatal(err)
+	}
+	info, _ := os.Stat(path)
+	if st := info.Sys().(*syscall.Stat_t); st.Uid != 1 || st.Gid != 1 || info.Mode().Perm() != 0o640 {
+		t.Fatalf("owner %d:%d mode %v after setting the PIN", st.Uid, st.Gid, info.Mode().Perm())
 	}
 }

@@ -125,5 +125,9 @@ func setPINHash(path, hash string) error {
 	if err := os.WriteFile(tmp, []byte(text), info.Mode().Perm()); err != nil {
 		return fmt.Errorf("cannot write %s: %w", tmp, err)
 	}
+	if err := keepOwner(tmp, info); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("cannot give %s the owner of %s (run cryptopos pin as root or as the file's owner): %w", tmp, path, err)
+	}
 	return os.Rename(tmp, path)
 }

@@ -29,9 +29,10 @@ type faultCase struct {
 	replaced bool
 	// payDuring: the customer pays while the fault lasts.
 	payDuring bool
-	// timesOut: the client waits only impatient for the answer while the
-	// fault lasts.
-	timesOut bool
+	// givesUp, for a fault of no answer in time: while the fault lasts,
+	// the client gives a request up, timed out, once this reports that
+	// the other side holds it (see patience).
+	givesUp func(r *rig) bool
 }
 
 // run sells through the fault: while it lasts the cashier sees what
@@ -42,8 +43,8 @@ func (c faultCase) run(t *testing.T, p provider) {
 	r := newRig(t, p, options{})
 	arm := func() {
 		c.arm(r)
-		if c.timesOut {
-			r.wait.set(impatient)
+		if c.givesUp != nil {
+			r.wait.set(func() bool { return c.givesUp(r) })
 		}
 	}
 	if !c.status {
@@ -83,7 +84,7 @@ func (c faultCase) run(t *testing.T, p provider) {
 	if c.heal != nil {
 		c.heal(r)
 	}
-	r.wait.set(0)
+	r.wait.set(nil)
 	r.next(s)
 	if c.replaced {
 		old := r.await(first, "replaced", func(s pos.Snapshot) bool { return s.Invoice.ReplacedBy != "" })
@@ -115,9 +116,9 @@ func TestCryptomusFaults(t *testing.T) {
 	)
 	for _, c := range []faultCase{
 		{name: "create/latency", arm: inject(cmsandbox.Latency(create, 300*time.Millisecond))},
-		{name: "create/no answer in time", arm: inject(cmsandbox.Latency(create, time.Hour)), timesOut: true,
+		{name: "create/no answer in time", arm: inject(cmsandbox.Latency(create, time.Hour)), givesUp: (*rig).taken,
 			kind: pos.ErrKindTransport, sentence: noAnswer},
-		{name: "create/made, answer too late", arm: inject(cmsandbox.LateReply(create, time.Hour)), timesOut: true,
+		{name: "create/made, answer too late", arm: inject(cmsandbox.LateReply(create, time.Hour)), givesUp: (*rig).made,
 			kind: pos.ErrKindTransport, sentence: noAnswer},
 		{name: "create/500", arm: inject(cmsandbox.Status500(create)), kind: pos.ErrKindTemporary, sentence: s500},
 		{name: "create/502 gateway page", arm: inject(cmsandbox.GatewayHTML(create)), kind: pos.ErrKindTemporary, sentence: page},
@@ -126,7 +127,7 @@ func TestCryptomusFaults(t *testing.T) {
 		{name: "create/reset after made", arm: inject(cmsandbox.ResetAfterCreate()), kind: pos.ErrKindTransport, sentence: reset},
 
 		{name: "status/latency", status: true, arm: inject(cmsandbox.Latency(info, 300*time.Millisecond))},
-		{name: "status/no answer in time", status: true, arm: inject(cmsandbox.Latency(info, time.Hour)), timesOut: true,
+		{name: "status/no answer in time", status: true, arm: inject(cmsandbox.Latency(info, time.Hour)), givesUp: (*rig).taken,
 			kind: pos.ErrKindTransport, sentence: noAnswer},
 		{name: "status/500", status: true, arm: inject(cmsandbox.Status500(info)), kind: pos.ErrKindTemporary, sentence: s500},
 		{name: "status/502 gateway page", status: true, arm: inject(cmsandbox.GatewayHTML(info)), kind: pos.ErrKindTemporary, sentence: page},
@@ -156,9 +157,9 @@ func TestCryptoprocessingFaults(t *testing.T) {
 	for _, c := range []faultCase{
 		{name: "create/latency", arm: inject(cpsandbox.Fault{Kind: cpsandbox.FaultLatency, Path: create, Delay: 300 * time.Millisecond})},
 		{name: "create/no answer in time", arm: inject(cpsandbox.Fault{Kind: cpsandbox.FaultLatency, Path: create, Delay: time.Hour}),
-			timesOut: true, kind: pos.ErrKindTransport, sentence: noAnswer},
+			givesUp: (*rig).taken, kind: pos.ErrKindTransport, sentence: noAnswer},
 		{name: "create/made, answer too late", arm: inject(cpsandbox.Fault{Kind: cpsandbox.FaultLateReply, Path: create, Delay: time.Hour}),
-			timesOut: true, kind: pos.ErrKindTransport, sentence: noAnswer, replaced: true},
+			givesUp: (*rig).made, kind: pos.ErrKindTransport, sentence: noAnswer, replaced: true},
 		{name: "create/500 framework body", arm: inject(cpsandbox.Fault{Kind: cpsandbox.FaultStatus500, Path: create}),
 			kind: pos.ErrKindTemporary, sentence: s5xx("500: Server Error")},
 		{name: "create/500 error and code", arm: inject(cpsandbox.Fault{Kind: cpsandbox.FaultStatus500, Path: create, Body: cpsandbox.ServerErrorCoded}),
@@ -176,7 +177,7 @@ func TestCryptoprocessingFaults(t *testing.T) {
 
 		{name: "status/relay latency", status: true, arm: relayMode(relaySlow)},
 		{name: "status/relay hangs", status: true, arm: relayMode(relayHangs), heal: relayMode(relayServes),
-			timesOut: true, kind: pos.ErrKindTransport, sentence: noRelay},
+			givesUp: (*rig).relayHeld, kind: pos.ErrKindTransport, sentence: noRelay},
 		{name: "status/relay behind a failing proxy", status: true, arm: relayMode(relayGateway), heal: relayMode(relayServes),
 			kind: pos.ErrKindTransport, sentence: noRelay},
 		{name: "status/relay down while the customer pays", status: true, payDuring: true,

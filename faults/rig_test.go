@@ -34,10 +34,6 @@ const (
 	// pollInterval is the engine's default: the invoice on screen is
 	// checked this often, and the first retry comes after twice as long.
 	pollInterval = 3 * time.Second
-	// impatient is how long a client waits for the answer to a request
-	// under a fault of no answer in time: latencies are real, so this is
-	// what such a test waits, once.
-	impatient = 500 * time.Millisecond
 	// deadline guards every wait against a hang; nothing waits for it.
 	// It is long because a loaded machine's fsyncs can take seconds.
 	deadline = 45 * time.Second
@@ -83,8 +79,9 @@ type rig struct {
 	cm      *cmsandbox.Sandbox
 	cp      *cpsandbox.Sandbox
 	relay   *gate
-	// relayMode is how the relay's front answers terminals' reads.
-	relayMode atomic.Int32
+	// relayMode is how the relay's front answers terminals' reads;
+	// relayWaiting counts the reads it holds unanswered.
+	relayMode, relayWaiting atomic.Int32
 	// wait bounds the requests of the adapter and of the relay client.
 	wait *patience
 }
@@ -107,8 +104,8 @@ func newRig(t *testing.T, p provider, o options) *rig {
 	}
 	t.Cleanup(func() { _ = j.Close() })
 	r.journal = j
-	// The adapters' default timeout, and the short wait of a test of no
-	// answer in time while its fault lasts (see patience).
+	// The adapters' default timeout, and for a test of no answer in time
+	// a client that gives up while the fault lasts (see patience).
 	hc := &http.Client{Timeout: 10 * time.Second, Transport: r.wait}
 
 	var (
@@ -195,7 +192,9 @@ func (r *rig) relayFront(h http.Handler) http.Handler {
 					return
 				}
 			case relayHangs:
+				r.relayWaiting.Add(1)
 				sandboxkit.Wait(req, time.Hour) // until the client gives up
+				r.relayWaiting.Add(-1)
 				return
 			case relayGateway:
 				sandboxkit.WriteBadGateway(w)
@@ -553,36 +552,60 @@ func (g *gate) up() {
 	g.t.Fatalf("cannot serve on %s again: %v", g.addr, err)
 }
 
-// patience is a transport that, while a limit is set, gives up on a
-// request after it, as a client with that timeout does: "no answer in
-// time". Only the requests under a fault get the short limit, so that a
-// loaded machine does not time out the others.
+// patience is the transport of the adapter and the relay client. While a
+// test of no answer in time has its fault armed, it gives a request up,
+// as a client's timeout does ("context deadline exceeded"), as soon as
+// the other side holds it: the fault has taken the request, or the
+// invoice is made. A fixed short timeout would do the same on an idle
+// machine, but on a loaded one it could expire before the request even
+// arrived, and the fault would hit the retry instead.
 type patience struct {
-	base  http.RoundTripper
-	limit atomic.Int64 // a time.Duration; 0: none
+	base   http.RoundTripper
+	mu     sync.Mutex
+	giveUp func() bool // nil: requests wait for their answer
 }
 
-func (p *patience) set(d time.Duration) { p.limit.Store(int64(d)) }
+// set arms giveUp (nil disarms it).
+func (p *patience) set(giveUp func() bool) {
+	p.mu.Lock()
+	p.giveUp = giveUp
+	p.mu.Unlock()
+}
 
-// RoundTrip sends req, bounded by the limit when one is set.
+// RoundTrip sends req; while giveUp is armed it is given up, timed out,
+// once giveUp reports true.
 func (p *patience) RoundTrip(req *http.Request) (*http.Response, error) {
-	d := time.Duration(p.limit.Load())
-	if d <= 0 {
+	p.mu.Lock()
+	giveUp := p.giveUp
+	p.mu.Unlock()
+	if giveUp == nil {
 		return p.base.RoundTrip(req)
 	}
-	ctx, cancel := context.WithTimeout(req.Context(), d)
+	ctx, cancel := context.WithCancelCause(req.Context())
+	go func() {
+		tick := time.NewTicker(2 * time.Millisecond)
+		defer tick.Stop()
+		for !giveUp() {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+		cancel(context.DeadlineExceeded) // what a client's timeout reports
+	}()
 	resp, err := p.base.RoundTrip(req.WithContext(ctx))
 	if err != nil {
-		cancel()
+		cancel(nil)
 		return nil, err
 	}
-	resp.Body = cancelOnClose{resp.Body, cancel}
+	resp.Body = cancelOnClose{resp.Body, func() { cancel(nil) }}
 	return resp, nil
 }
 
 type cancelOnClose struct {
 	io.ReadCloser
-	cancel context.CancelFunc
+	cancel func()
 }
 
 func (c cancelOnClose) Close() error {
@@ -590,3 +613,18 @@ func (c cancelOnClose) Close() error {
 	c.cancel()
 	return err
 }
+
+// taken reports whether the provider's sandbox has taken every fault
+// queued: the request under the fault has arrived.
+func (r *rig) taken() bool {
+	if r.p == viaCryptomus {
+		return r.cm.PendingFaults() == 0
+	}
+	return r.cp.PendingFaults() == 0
+}
+
+// made reports whether the provider has made an invoice.
+func (r *rig) made() bool { return len(r.held()) > 0 }
+
+// relayHeld reports whether the relay's front holds a read unanswered.
+func (r *rig) relayHeld() bool { return r.relayWaiting.Load() > 0 }

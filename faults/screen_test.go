@@ -1,6 +1,7 @@
 package faults
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -36,7 +37,30 @@ func newScreen(t *testing.T, e *pos.Engine, clock *postest.Clock, payOptions []p
 	t.Cleanup(s.m.Close)
 	s.send(tea.WindowSizeMsg{Width: 100, Height: 40})
 	s.run(s.m.Init())
+	// Init resumes the journal's unfinished sales (none here). Until that
+	// is done no sale starts: Resume would take a sale journaled but not
+	// yet watched for one to look up instead of create (see the report in
+	// TestResumeRacesNewInvoice).
+	s.waitMsg("ui.resumedMsg")
 	return s
+}
+
+// waitMsg handles messages until one of the type named (as %T prints it)
+// has been handled.
+func (s *screen) waitMsg(typeName string) {
+	s.t.Helper()
+	timeout := time.After(deadline)
+	for {
+		select {
+		case msg := <-s.msgs:
+			s.send(msg)
+			if fmt.Sprintf("%T", msg) == typeName {
+				return
+			}
+		case <-timeout:
+			s.t.Fatalf("no %s came", typeName)
+		}
+	}
 }
 
 // run executes a command like the program does, batches included.

@@ -73,6 +73,7 @@ SOCKET="cryptopos-bench-$$"
 SANDBOX_PID=""
 cleanup() {
   tmux -L "$SOCKET" kill-server 2>/dev/null || true
+  rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCKET"
   if [ -n "$SANDBOX_PID" ]; then kill "$SANDBOX_PID" 2>/dev/null || true; wait "$SANDBOX_PID" 2>/dev/null || true; fi
   if [ "$KEEP" = 1 ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
 }
@@ -88,6 +89,7 @@ fi
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 
 CLK_TCK=$(getconf CLK_TCK)
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- the sandbox --------------------------------------------------------
 "$BIN" sandbox cryptomus --listen 127.0.0.1:0 >"$WORK/sandbox.out" 2>&1 &
@@ -234,5 +236,8 @@ done
 
 echo
 echo "== summary ($SECONDS_PER_WINDOW s windows; targets: under $CPU_TARGET CPU-s per minute and $RSS_TARGET_MB MB while an invoice waits)"
+# A busy machine drops some of a ticking renderer's wake-ups, so it measures
+# less than an idle board would: the load says how far to trust the figures.
+echo "load average: $LOAD_BEFORE at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end ($(nproc) CPUs)"
 printf '%s\n' "${RESULTS[@]}"
 exit $FAIL

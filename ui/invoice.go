@@ -22,12 +22,12 @@ type invoiceScreen struct {
 	confirming bool   // "cancel this sale?" is on screen
 	resumed    bool   // put back on screen after a restart
 	note       string // the reply to a demo action or a failed cancel
-	qr         qrCache
+	qr         map[string]qrResult
 }
 
-// qrCache keeps the rendered code: it changes only with the URL or the space.
-type qrCache struct {
-	key  string
+// qrResult is a rendered code, kept because it changes only with the URL
+// or the space: the layouts try two sizes on every redraw.
+type qrResult struct {
 	code qr.Code
 	err  error
 }
@@ -149,20 +149,31 @@ func (s *invoiceScreen) view(c *common, w, h int) string {
 	if inv.URL == "" {
 		return s.pending(c, w, h)
 	}
-	// Beside: the code on the left, the details on the right.
+	// Beside: the code on the left, the details on the right. The lines
+	// are put together by hand: the code's width is known, and measuring
+	// its lines again on every redraw would be most of a frame's work.
 	if code, err := s.code(c, inv.URL, w-2-gapWidth-detailsWidth, h); err == nil {
-		details := s.details(c, detailsWidth, false)
+		details := strings.Split(s.details(c, detailsWidth, false), "\n")
 		top := max(0, (h-code.Rows)/2)
-		return strings.Repeat("\n", top) + lipgloss.JoinHorizontal(lipgloss.Top,
-			indent(code.Text, 2), strings.Repeat(" ", gapWidth),
-			lipgloss.PlaceVertical(code.Rows, lipgloss.Center, details))
+		from := max(0, (code.Rows-len(details))/2) // details centred beside the code
+		lines := make([]string, top, top+code.Rows)
+		margin, gap := strings.Repeat(" ", 2), strings.Repeat(" ", gapWidth)
+		for i, row := range strings.SplitN(code.Text, "\n", code.Rows) {
+			d := ""
+			if j := i - from; j >= 0 && j < len(details) {
+				d = details[j]
+			}
+			lines = append(lines, margin+row+gap+d)
+		}
+		return strings.Join(lines, "\n")
 	}
 	// Below: the code on top, the short details under it.
 	details := s.details(c, w-4, true)
 	dh := lipgloss.Height(details) + 1
 	code, err := s.code(c, inv.URL, w-2, h-dh-1)
 	if err == nil {
-		return lipgloss.PlaceHorizontal(w, lipgloss.Center, code.Text) + "\n" +
+		pad := strings.Repeat(" ", max(0, (w-code.Cols)/2)) // centred by hand, as above
+		return pad + strings.ReplaceAll(code.Text, "\n", "\n"+pad) + "\n" +
 			lipgloss.PlaceHorizontal(w, lipgloss.Center, c.theme.Muted.Render("Scan to pay")) + "\n" +
 			lipgloss.PlaceHorizontal(w, lipgloss.Center, details)
 	}
@@ -172,7 +183,7 @@ func (s *invoiceScreen) view(c *common, w, h int) string {
 	text := err.Error()
 	var small *qr.TooSmallError
 	if errors.As(err, &small) {
-		needW := max(small.NeedCols+4, minWidth)
+		needW := max(small.NeedCols+2, minWidth)
 		needH := small.NeedRows + dh + 1 + chromeRows
 		need := fmt.Sprintf("%d columns by %d rows", needW, needH)
 		switch {
@@ -198,19 +209,21 @@ func (s *invoiceScreen) code(c *common, url string, cols, rows int) (qr.Code, er
 		mode = qr.Console
 	}
 	k := fmt.Sprint(url, cols, rows, mode, t.NoColor, t.Dark)
-	if s.qr.key == k {
-		return s.qr.code, s.qr.err
+	if r, ok := s.qr[k]; ok {
+		return r.code, r.err
+	}
+	if s.qr == nil || len(s.qr) > 8 { // a resize made the old sizes useless
+		s.qr = map[string]qrResult{}
 	}
 	o := qr.Options{Mode: mode, NoColor: t.NoColor, DarkBackground: t.Dark, MaxCols: cols, MaxRows: rows}
 	code, err := qr.Render(url, o)
 	var small *qr.TooSmallError
 	if errors.As(err, &small) {
 		o.Level = qr.Low
-		if lowCode, lowErr := qr.Render(url, o); lowErr == nil {
-			code, err = lowCode, nil
-		}
+		// At Low the code is smaller: its error asks for less room.
+		code, err = qr.Render(url, o)
 	}
-	s.qr = qrCache{key: k, code: code, err: err}
+	s.qr[k] = qrResult{code: code, err: err}
 	return code, err
 }
 

@@ -8,12 +8,18 @@
 //     same runs, alternating, for bench/bare, a Bubble Tea v2 program that
 //     draws one similar frame and does nothing else; with -demo also for
 //     `cryptopos --demo` (sandbox in-process, a fresh journal each start);
+//   - why start-up takes what it takes: each program's package
+//     initialisation (GODEBUG=inittrace=1), go-runewidth's share of it;
+//   - a keystroke's echo on the Sale screen, the floor of any Bubble Tea
+//     program: it draws on a 60 Hz ticker, so a change waits 0 to 16.7 ms
+//     for the next frame;
 //   - Enter to QR: on the Currency screen, from writing the row's key to the
 //     frame that completes the QR code, sale after sale in one terminal,
 //     with the provider's part of it: the create call's round trip as the
 //     terminal's own Cryptomus client timed it (its debug log's took=), and
 //     in the same run the sandbox's create timed from outside with the same
-//     client code and settings.
+//     client code and settings. Keys are pressed at random moments, so that
+//     they fall at every phase of the frame ticker.
 //
 // Results are printed in the Go benchmark format, one line per run, so that
 // bench/benchtable (or benchstat) can take medians:
@@ -317,11 +323,11 @@ func oneLine(screen string) string {
 			parts = append(parts, l)
 		}
 	}
-	s := strings.Join(parts, " | ")
-	if len(s) > 160 {
-		s = s[:160] + "…"
+	r := []rune(strings.Join(parts, " | "))
+	if len(r) > 120 {
+		r = append(r[:120], '…')
 	}
-	return s
+	return string(r)
 }
 
 // --- Enter to QR --------------------------------------------------------------

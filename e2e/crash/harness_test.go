@@ -293,9 +293,17 @@ func orderShown(s string) string {
 	return ""
 }
 
-// flat is the screen's text with lines and runs of blanks joined into one
-// space, to find sentences the layout wraps.
-func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
+// flat is the screen's text without the QR code's glyphs, with lines and
+// runs of blanks joined into one space, to find sentences the layout
+// wraps beside the code.
+func flat(s string) string {
+	return strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+		if r == '▀' || r == '▄' || r == '█' {
+			return ' '
+		}
+		return r
+	}, s)), " ")
+}
 
 // ---------------------------------------------------------------------------
 // Processes beside the terminal.

@@ -421,6 +421,7 @@ func TestRelaySlowAndBigClients(t *testing.T) {
 		id := "big-" + randomHex(4)
 		body := []byte(fmt.Sprintf(`{"id":1,"foreign_id":%q,"type":"invoice","status":"confirmed","pad":"%s"}`,
 			id, strings.Repeat("x", relay.DefaultMaxBody)))
+		got413 := 0
 		for _, signed := range []bool{true, false} {
 			req, _ := http.NewRequest(http.MethodPost, url+cryptoprocessing.CallbackPath, bytes.NewReader(body))
 			if signed {
@@ -439,7 +440,12 @@ func TestRelaySlowAndBigClients(t *testing.T) {
 			resp.Body.Close()
 			if resp.StatusCode != http.StatusRequestEntityTooLarge {
 				t.Errorf("POST %d bytes (signed %t): %d, want 413", len(body), signed, resp.StatusCode)
+			} else {
+				got413++
 			}
+		}
+		if got413 == 0 {
+			t.Error("no body over the cap was answered 413 (the connection was cut each time)")
 		}
 		if code, _ := r.get(c, id, r.keys.Token); code != http.StatusNotFound {
 			t.Errorf("after bodies over the cap, the relay answers %d for %s, want 404 (nothing stored)", code, id)

@@ -72,12 +72,8 @@ func TestCrashAnywhere(t *testing.T) {
 	start := time.Now()
 	for n := 1; n <= rounds; n++ {
 		r.round = n
-		t0 := time.Now()
 		r.sale()
-		t1 := time.Now()
 		r.restart()
-		r.took["sale"] += t1.Sub(t0)
-		r.took["restart"] += time.Since(t1)
 		if n%checkEvery == 0 || n == rounds {
 			r.checkBooks(false)
 		}
@@ -94,7 +90,6 @@ func TestCrashAnywhere(t *testing.T) {
 		points = append(points, fmt.Sprintf("%s %d", k, v))
 	}
 	sort.Strings(points)
-	t.Logf("took %v", r.took)
 	lost, never := r.lostReplies()
 	t.Logf("seed %d: %d rounds in %s (%.2f s a round); %d sales started, %d invoices at the sandbox, %d in the journal "+
 		"(%d made but their create's reply lost, found by a look-up; %d never made, closed by a look-up); kills and stops: %s",
@@ -117,7 +112,6 @@ type crashRig struct {
 	stats map[string]int
 	// sales counts the pay options picked (sales possibly started).
 	sales int
-	took  map[string]time.Duration
 	// qrBytes is the most output seen up to the first QR frame, to choose
 	// byte offsets from.
 	qrBytes int
@@ -132,7 +126,6 @@ func newCrashRig(t *testing.T, seed uint64) *crashRig {
 		journalPath: filepath.Join(dir, "data", "journal.db"),
 		logPath:     filepath.Join(dir, "data", "cryptopos.log"),
 		stats:       map[string]int{},
-		took:        map[string]time.Duration{},
 		qrBytes:     20000,
 	}
 	r.env = cleanEnv(t, dir)
@@ -225,15 +218,10 @@ func (r *crashRig) sale() {
 		killAt = 1 + r.rng.IntN(r.qrBytes*5/4)
 	}
 	resumed := r.predictResume()
-	t0 := time.Now()
 	p := r.start(killAt)
 	defer p.kill()
 	if !r.toSale(p, resumed) {
 		return
-	}
-	r.took["toSale"] += time.Since(t0)
-	if resumed != "" {
-		r.took["toSale resumed"] += time.Since(t0)
 	}
 	amount := fmt.Sprintf("%d.%02d", 10+r.rng.IntN(90), r.rng.IntN(100)) // above the coins' minimums
 	p.send(amount)
@@ -299,12 +287,9 @@ func (r *crashRig) sale() {
 // terminal was killed at a byte offset meanwhile.
 func (r *crashRig) toSale(p *ptyProc, resumed string) bool {
 	if resumed != "" {
-		t0 := time.Now()
 		if !r.awaitResumed(p, resumed) {
 			return false
 		}
-		r.took["awaitResumed"] += time.Since(t0)
-		t0 = time.Now()
 		if !onResult(p.currentScreen()) {
 			r.sb.drive(r.t, resumed, finish[r.rng.IntN(len(finish))])
 			p.send("r")
@@ -312,10 +297,7 @@ func (r *crashRig) toSale(p *ptyProc, resumed string) bool {
 				return false
 			}
 		}
-		r.took["toResult"] += time.Since(t0)
-		t0 = time.Now()
 		p.send("\r")
-		defer func() { r.took["enter"] += time.Since(t0) }()
 	}
 	return r.await(p, "the Sale screen", func(s string) bool { return onSale(s) && !onResult(s) })
 }

@@ -105,12 +105,15 @@ func (c *Client) classify(op operation, status int, contentType string, body []b
 		return nil, fail(pos.ErrKindTemporary, providerMsg,
 			"Cryptomus cannot serve the request now: "+wire.Sentence(msg)+" The terminal will try again.")
 	case op.lookup && notFoundMessage(lowMsg, status, statePresent):
-		return nil, fail(pos.ErrKindNotFound, providerMsg,
-			"Cryptomus does not know this invoice: "+wire.Sentence(msg))
+		said := "Cryptomus does not know this invoice."
+		if msg != "" {
+			said = "Cryptomus does not know this invoice: " + wire.Sentence(msg)
+		}
+		return nil, fail(pos.ErrKindNotFound, providerMsg, said)
 	case status == http.StatusNotFound && !statePresent:
 		return nil, fail(pos.ErrKindRejected, providerMsg,
 			"Cryptomus has no such address"+wire.StatusNote(status, msg)+": check that cryptomus.base_url is the API root, "+DefaultBaseURL+".")
-	case len(fields) > 0 || msg != "":
+	case providerMsg != "": // the message or field errors, in words
 		return nil, fail(pos.ErrKindRejected, providerMsg,
 			"Cryptomus refused "+op.what+": "+wire.Sentence(providerMsg))
 	case status == http.StatusOK && !statePresent:
