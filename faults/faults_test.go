@@ -64,7 +64,10 @@ func (c faultCase) run(t *testing.T, p provider) {
 		}
 		s = r.shown(s, id)
 		if !s.LastChecked.Equal(at) {
-			r.t.Errorf("last checked %v, want %v: the check under the fault did not answer", s.LastChecked, at)
+			t.Errorf("last checked %v, want %v: the check under the fault did not answer", s.LastChecked, at)
+		}
+		if !r.taken() || r.relayMode.Load() != relayServes {
+			t.Error("the latency was not injected")
 		}
 		if notes := r.troubleNotes(id); len(notes) != 0 || strings.Contains(r.screen.text(), "Connection problem") {
 			t.Errorf("trouble without a fault: %q\n%s", notes, r.screen.text())
@@ -104,12 +107,12 @@ func (c faultCase) run(t *testing.T, p provider) {
 
 func TestCryptomusFaults(t *testing.T) {
 	t.Parallel()
-	const create, info = "/v1/payment", "/v1/payment/info"
+	const create, info = cmCreate, "/v1/payment/info"
 	inject := func(f cmsandbox.Fault) func(*rig) { return func(r *rig) { r.cm.InjectFault(f) } }
 	const (
 		noAnswer = "Cannot reach Cryptomus: no answer in time."
 		s500     = "Cryptomus has an internal problem (HTTP 500: Server error, #1); the terminal will try again."
-		page     = "Cryptomus answered with a web page instead of data (HTTP 502)."
+		page     = "Cryptomus answered with a web page instead of data (HTTP 502); the terminal will try again."
 		s429     = "Cryptomus is receiving too many requests (HTTP 429: error code: 1015); the terminal will try again shortly."
 		cut      = "Cryptomus answered with data that is cut short or malformed (HTTP 200)."
 		reset    = "Cannot reach Cryptomus: the connection was cut before the answer arrived."
@@ -144,7 +147,7 @@ func TestCryptomusFaults(t *testing.T) {
 
 func TestCryptoprocessingFaults(t *testing.T) {
 	t.Parallel()
-	const create = "/api/v2/invoices/create"
+	const create = cpCreate
 	inject := func(f cpsandbox.Fault) func(*rig) { return func(r *rig) { r.cp.InjectFault(f) } }
 	relayMode := func(mode int32) func(*rig) { return func(r *rig) { r.relayMode.Store(mode) } }
 	const (

@@ -79,13 +79,12 @@ func TestGarbageForeverThenRecovers(t *testing.T) {
 				r.next(s)
 				s = pos.Snapshot{}
 			}
-			r.troubled(s, first) // the seventh try, garbage too
+			s = r.troubled(s, first) // the seventh try, garbage too
 			if p == viaCryptomus {
 				r.cm.ClearFaults()
 			} else {
 				r.cp.ClearFaults()
 			}
-			s, _ = r.engine.Watching(first)
 			r.next(s)
 			id := first
 			if p == viaCryptoprocessing {

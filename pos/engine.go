@@ -101,7 +101,10 @@ type Engine struct {
 	mu     sync.Mutex
 	focus  string
 	active map[string]*watch
-	subs   map[*Subscription]struct{}
+	// starting holds the order ids this engine is journaling and about to
+	// create, so that Resume and Discover leave them alone.
+	starting map[string]bool
+	subs     map[*Subscription]struct{}
 }
 
 // NewEngine returns an engine. Close it to stop its watchers.
@@ -113,7 +116,7 @@ func NewEngine(p Provider, j Journal, c Clock, cfg EngineConfig, log *slog.Logge
 	return &Engine{
 		provider: p, journal: j, clock: c, cfg: cfg.withDefaults(), log: log,
 		ctx: ctx, stop: stop,
-		active: map[string]*watch{}, subs: map[*Subscription]struct{}{},
+		active: map[string]*watch{}, subs: map[*Subscription]struct{}{}, starting: map[string]bool{},
 	}
 }
 
@@ -299,15 +302,26 @@ func (e *Engine) lateWatchable(inv Invoice) bool {
 	return false
 }
 
-// insert journals a new invoice under a fresh order id.
+// insert journals a new invoice under a fresh order id, reserved in
+// starting until watch takes it over.
 func (e *Engine) insert(ctx context.Context, inv Invoice, note string) (Invoice, error) {
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
 		if inv.OrderID, err = e.newOrderID(inv.CreatedAt); err != nil {
 			return Invoice{}, err
 		}
-		if err = e.journal.Insert(ctx, inv, note); !errors.Is(err, ErrDuplicateOrder) {
-			break // stored, or the journal itself failed
+		e.mu.Lock()
+		e.starting[inv.OrderID] = true
+		e.mu.Unlock()
+		err = e.journal.Insert(ctx, inv, note)
+		if err == nil {
+			return inv, nil
+		}
+		e.mu.Lock()
+		delete(e.starting, inv.OrderID)
+		e.mu.Unlock()
+		if !errors.Is(err, ErrDuplicateOrder) {
+			break // the journal itself failed
 		}
 	}
 	return inv, err
@@ -439,6 +453,12 @@ func (e *Engine) watch(inv Invoice, resolve bool) {
 	defer e.mu.Unlock()
 	if _, ok := e.active[inv.OrderID]; ok || e.ctx.Err() != nil {
 		return
+	}
+	if e.starting[inv.OrderID] {
+		if resolve {
+			return // being started here: not a create that was lost
+		}
+		delete(e.starting, inv.OrderID)
 	}
 	w := &watch{inv: inv, resolve: resolve || inv.Dismissed, kick: make(chan struct{}, 1), exited: make(chan struct{})}
 	w.ctx, w.cancel = context.WithCancel(e.ctx)
@@ -822,7 +842,7 @@ func (e *Engine) replace(ctx context.Context, w *watch, old Invoice, dup error) 
 		w.mu.Unlock()
 		return
 	}
-	w.inv.ReplacedBy = next.OrderID
+	w.inv.ReplacedBy, w.trouble = next.OrderID, nil // the last attempt worked
 	w.inv.Reason = "Replaced by " + next.OrderID + ": " + e.provider.Name() + " made this invoice but could not return it, so it was cancelled."
 	e.record(w, "cancelled and replaced by "+next.OrderID)
 	snap := w.snapshot()

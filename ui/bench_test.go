@@ -89,7 +89,7 @@ func BenchmarkView(b *testing.B) {
 }
 
 // BenchmarkFrame is the renderer's part of the frame that first shows the
-// QR code, done by Bubble Tea v2 on its frame ticker after View: the view
+// QR code, done by Bubble Tea v2 when it flushes a frame after View: the view
 // is parsed into cells, compared with the frame on screen (the Invoice
 // screen's "Creating the invoice…") and the difference encoded for a
 // 256-colour terminal, the way its renderer does it with ultraviolet.

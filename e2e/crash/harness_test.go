@@ -237,11 +237,11 @@ func (p *ptyProc) waitDead(within time.Duration) bool {
 	}
 }
 
-// quit presses ctrl+c and waits for a clean exit; it returns the exit
-// state and whether the process exited on its own within the deadline
-// (it is killed otherwise).
-func (p *ptyProc) quit() (*os.ProcessState, bool) {
-	p.send("\x03")
+// quit presses key (q, or ctrl+c: "\x03") and waits for the process to
+// exit; it returns the exit state and whether the process exited on its
+// own within the deadline (it is killed otherwise).
+func (p *ptyProc) quit(key string) (*os.ProcessState, bool) {
+	p.send(key)
 	select {
 	case <-p.exited:
 		p.closePty()

@@ -319,8 +319,9 @@ secret_key = %q
 	k.await("the Currency screen", onCurrency)
 	p.send("2")
 	k.awaitLog("the sale refused", `msg="invoice recorded" order_id=\S+ status=failed`)
+	k.awaitLog("the sandbox's 401", `op=create http_status=401 .*Invalid Sign`)
 	k.await("the refusal", func(s string) bool { return onCurrency(s) && strings.Contains(flat(s), "Cryptomus refused") })
-	if state, ok := p.quit(); !ok || !exitedCleanly(state) {
+	if state, ok := p.quit("\x03"); !ok || !exitedCleanly(state) {
 		t.Errorf("ctrl+c: %v", state)
 	}
 	l.addPty("the terminal with a wrong payment key", p)
@@ -486,7 +487,7 @@ pay_currencies = ["BTC", "ETH"]
 	}
 	p.send("r")
 	k.await("PAID", func(s string) bool { return onResult(s) && strings.Contains(s, "PAID") })
-	if state, ok := p.quit(); !ok || !exitedCleanly(state) {
+	if state, ok := p.quit("\x03"); !ok || !exitedCleanly(state) {
 		t.Errorf("ctrl+c: %v", state)
 	}
 	l.addPty("the Cryptoprocessing terminal", p)
@@ -505,7 +506,7 @@ pay_currencies = ["BTC", "ETH"]
 	k.await("the refusal", func(s string) bool {
 		return onCurrency(s) && strings.Contains(flat(s), "check cryptoprocessing.secret_key")
 	})
-	if state, ok := p.quit(); !ok || !exitedCleanly(state) {
+	if state, ok := p.quit("\x03"); !ok || !exitedCleanly(state) {
 		t.Errorf("ctrl+c: %v", state)
 	}
 	l.addPty("the Cryptoprocessing terminal with a wrong secret key", p)
@@ -518,7 +519,7 @@ pay_currencies = ["BTC", "ETH"]
 	k = &kioskRun{t: t, p: p, log: log}
 	k.sell("16.00", "1")
 	k.await("the relay's refusal", func(s string) bool { return strings.Contains(flat(s), "refused the token") })
-	if state, ok := p.quit(); !ok || !exitedCleanly(state) {
+	if state, ok := p.quit("\x03"); !ok || !exitedCleanly(state) {
 		t.Errorf("ctrl+c: %v", state)
 	}
 	l.addPty("the Cryptoprocessing terminal with a wrong relay token", p)
@@ -643,7 +644,7 @@ path = %q
 			} else if !strings.Contains(flat(screen), "chmod 600 "+config) {
 				t.Errorf("mode %04o: the warning does not say how to fix it:\n%s", mode, screen)
 			}
-			if state, ok := p.quit(); !ok || !exitedCleanly(state) {
+			if state, ok := p.quit("\x03"); !ok || !exitedCleanly(state) {
 				t.Errorf("ctrl+c: %v", state)
 			}
 			logged := strings.Contains(readFile(logPath), "config file readable by all users")

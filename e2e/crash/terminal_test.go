@@ -206,9 +206,21 @@ func (r *crashRig) pause(max time.Duration) {
 func (r *crashRig) sale() {
 	t := r.t
 	if r.rng.IntN(3) == 0 {
-		if list := r.sb.invoices(t); len(list) > 0 {
-			inv := list[r.rng.IntN(len(list))]
-			r.sb.drive(t, inv.OrderID, meanwhile[r.rng.IntN(len(meanwhile))])
+		// The customer, the blockchain or the clock: mostly on open
+		// invoices (cancelled on the terminal, or left open by a kill).
+		var open, all []string
+		for _, inv := range r.sb.invoices(t) {
+			all = append(all, inv.OrderID)
+			if !inv.IsFinal {
+				open = append(open, inv.OrderID)
+			}
+		}
+		if len(open) == 0 || r.rng.IntN(3) == 0 {
+			open = all
+		}
+		if len(open) > 0 {
+			r.stats["sandbox moved meanwhile"]++
+			r.sb.drive(t, open[r.rng.IntN(len(open))], meanwhile[r.rng.IntN(len(meanwhile))])
 		}
 	}
 	point := killPoints[r.rng.IntN(len(killPoints))]
@@ -291,8 +303,24 @@ func (r *crashRig) toSale(p *ptyProc, resumed string) bool {
 			return false
 		}
 		if !onResult(p.currentScreen()) {
-			r.sb.drive(r.t, resumed, finish[r.rng.IntN(len(finish))])
-			p.send("r")
+			if r.rng.IntN(3) == 0 {
+				// The cashier cancels it: Cryptomus cannot void an
+				// invoice, so the terminal watches it in the background
+				// (across restarts) until the sandbox closes it.
+				r.stats["resumed, cancelled on the terminal"]++
+				p.send("c")
+				asked := func(s string) bool { return strings.Contains(s, "Cancel this sale?") }
+				if !r.await(p, "the question", func(s string) bool { return asked(s) || onResult(s) }) {
+					return false
+				}
+				if !onResult(p.currentScreen()) {
+					p.send("y")
+				}
+			} else {
+				r.stats["resumed, ended at the sandbox"]++
+				r.sb.drive(r.t, resumed, finish[r.rng.IntN(len(finish))])
+				p.send("r")
+			}
 			if !r.await(p, "the result of the resumed invoice "+resumed, onResult) {
 				return false
 			}
@@ -328,9 +356,14 @@ func (r *crashRig) restart() {
 		p.kill()
 		return
 	}
+	// q on the Sale screen, ctrl+c on the invoice or its result.
+	key := "\x03"
+	if resumed == "" {
+		key = "q"
+	}
 	r.stats["restart quit"]++
-	if state, ok := p.quit(); !ok || !exitedCleanly(state) {
-		r.fail(p, "ctrl+c: the terminal %s, want a clean exit (status 0)", describeState(state))
+	if state, ok := p.quit(key); !ok || !exitedCleanly(state) {
+		r.fail(p, "%q: the terminal %s, want a clean exit (status 0)", key, describeState(state))
 	}
 }
 
@@ -358,7 +391,7 @@ func (r *crashRig) finalStart() {
 			strings.Join(problems, "\n"))
 	}
 	r.checkOutput(p)
-	if state, ok := p.quit(); !ok || !exitedCleanly(state) {
+	if state, ok := p.quit("\x03"); !ok || !exitedCleanly(state) {
 		r.fail(p, "ctrl+c at the end: the terminal %s, want a clean exit (status 0)", describeState(state))
 	}
 }

@@ -146,6 +146,8 @@ func (c *Client) notData(status int, contentType string, body []byte) *pos.Provi
 		return pe
 	case status >= 500 || status == http.StatusRequestTimeout:
 		pe.Kind = pos.ErrKindTemporary
+		pe.Message = fmt.Sprintf("Cryptomus answered with %s%s; the terminal will try again.", what, wire.StatusNote(status, pe.ProviderMessage))
+		return pe
 	}
 	pe.Message = fmt.Sprintf("Cryptomus answered with %s%s.", what, wire.StatusNote(status, pe.ProviderMessage))
 	return pe

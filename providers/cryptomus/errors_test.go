@@ -63,7 +63,7 @@ func TestErrorReplies(t *testing.T) {
 		{name: "500 without state", status: 500, body: `{"message":"Server error, #1","code":500,"error":null}`,
 			kind: pos.ErrKindTemporary, want: []string{"Cryptomus has an internal problem (HTTP 500: Server error, #1)"}},
 		{name: "gateway page", status: 502, contentType: "text/html", body: gateway,
-			kind: pos.ErrKindTemporary, want: []string{"Cryptomus answered with a web page instead of data (HTTP 502)."}},
+			kind: pos.ErrKindTemporary, want: []string{"Cryptomus answered with a web page instead of data (HTTP 502); the terminal will try again."}},
 		{name: "gateway page labelled json", status: 504, body: gateway,
 			kind: pos.ErrKindTemporary, want: []string{"web page instead of data (HTTP 504)"}},
 		{name: "blocking page", status: 403, contentType: "text/html", body: "<!DOCTYPE html><title>Attention Required!</title>",
