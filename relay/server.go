@@ -301,7 +301,7 @@ func (s *Server) invoice(w http.ResponseWriter, r *http.Request) {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
 			writeJSON(w, http.StatusBadRequest, apiError{Error: "bad_after",
-				Message: fmt.Sprintf("after=%s is not a record version: give the version of the last record you have, a whole number like 3, or 0 for none.", truncate(v, 40))})
+				Message: "after is not a record version: give the version of the last record you have, a whole number like 3, or 0 for none."})
 			return
 		}
 		after = n
@@ -377,13 +377,13 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, rec Record, err 
 func parseWait(v string) (time.Duration, error) {
 	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
 		if n < 0 {
-			return 0, fmt.Errorf("wait=%s is negative: give the seconds to wait, like wait=25.", v)
+			return 0, errors.New("wait is negative: give the seconds to wait, like wait=25.")
 		}
 		return time.Duration(min(n, 24*3600)) * time.Second, nil // the caller caps it further
 	}
 	d, err := time.ParseDuration(v)
 	if err != nil || d < 0 {
-		return 0, fmt.Errorf("wait=%s is not a duration: write it like wait=25s or wait=25.", truncate(v, 40))
+		return 0, errors.New("wait is not a duration: write it like wait=25s or wait=25.")
 	}
 	return d, nil
 }

@@ -512,6 +512,9 @@ func (r *crashRig) disagreements() []string {
 		}
 		delete(inJournal, s.OrderID)
 		want, known := cmStatuses[s.Status]
+		if inv.Dismissed && want == pos.StatusExpired {
+			want = pos.StatusCancelled // cancelled on the terminal, then closed unpaid
+		}
 		if !known || inv.ProviderStatus != s.Status || inv.Status != want || inv.ProviderID != s.UUID {
 			out = append(out, fmt.Sprintf("order %s is %s (%s, invoice %q) in the journal; the sandbox has it %s (invoice %s)",
 				s.OrderID, inv.Status, inv.ProviderStatus, inv.ProviderID, s.Status, s.UUID))
