@@ -28,7 +28,8 @@
 //     that TLS verification is never switched off.
 //
 // The seed of the random tests is printed when one fails; rerun it with
-// CRYPTOPOS_CRASH_SEED=N (and CRYPTOPOS_CRASH_ROUNDS=N for more or fewer
-// rounds). The package is skipped when the binary cannot be built, and on
-// systems without pseudo-terminals.
+// CRYPTOPOS_CRASH_SEED=N, and change their length with
+// CRYPTOPOS_CRASH_ROUNDS=N (default 100) and CRYPTOPOS_RELAY_KILLS=N
+// (default 110). The package needs no tmux; it is skipped when the binary
+// cannot be built, and on systems without pseudo-terminals.
 package crash

@@ -243,7 +243,7 @@ func (r *crashRig) sale() {
 	}
 	if point == killQR {
 		p.mu.Lock()
-		p.killWhen = withQR
+		p.killWhen = func(s string) bool { return withQR(s) && !onCurrency(s) }
 		p.mu.Unlock()
 	}
 	p.send(strconv.Itoa(1 + r.rng.IntN(3))) // customer chooses, BTC, USDT on Tron
