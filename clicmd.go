@@ -98,6 +98,17 @@ func (a *app) openProvider() error {
 	if opened.Close != nil {
 		a.cleanup = append(a.cleanup, opened.Close)
 	}
+	if a.file.Relay.Listen != "" {
+		// The terminal's relay reads the other providers' sections; the
+		// commands accept the same file.
+		for _, k := range kits {
+			if k.Receiver != nil && k.Key != a.kit.Key && a.cfg.HasSection(k.Key) {
+				if _, err := k.Receiver(a.env(k.Key)); err != nil {
+					return err
+				}
+			}
+		}
+	}
 	return a.cfg.Unknown()
 }
 

@@ -433,12 +433,30 @@ func (c *Config) Unknown() error {
 		return nil
 	}
 	keys = leaves(keys)
+	for i, k := range keys {
+		keys[i] = hideSecretLooking(k)
+	}
 	sort.Strings(keys)
 	word := "key"
 	if len(keys) > 1 {
 		word = "keys"
 	}
 	return fmt.Errorf("%s: unknown %s %s; check the spelling against config.toml.example", c.Path, word, strings.Join(keys, ", "))
+}
+
+// hideSecretLooking shortens the parts of an unknown key's name that look
+// like a pasted secret (long, or long enough and with digits), so the
+// message never prints one: the first four characters name it well enough.
+func hideSecretLooking(key string) string {
+	parts := strings.Split(key, ".")
+	for i, p := range parts {
+		long := len(p) > 32
+		secretish := len(p) >= 16 && strings.ContainsAny(p, "0123456789")
+		if long || secretish {
+			parts[i] = string([]rune(p)[:4]) + "…"
+		}
+	}
+	return strings.Join(parts, ".")
 }
 
 // leaves drops keys that are prefixes of other keys (the tables).

@@ -167,3 +167,24 @@ func TestExposedConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestUnknownKeysNeverPrintASecret(t *testing.T) {
+	secret := "sk_live_7f3k9q2m8x4v1b6n0c5z"
+	c, err := Parse("config.toml", good+"\n\""+secret+"\" = 1\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var section struct {
+		Merchant string `toml:"merchant"`
+	}
+	_ = c.Section("cryptomus", &section)
+	err = c.Unknown()
+	if err == nil || strings.Contains(err.Error(), secret) || !strings.Contains(err.Error(), "sk_l…") {
+		t.Fatalf("got %v", err)
+	}
+	c, _ = Parse("config.toml", good+"\nlifetme = 1\n")
+	_ = c.Section("cryptomus", &section)
+	if err := c.Unknown(); err == nil || !strings.Contains(err.Error(), "lifetme") {
+		t.Fatalf("a plain typo is no longer named: %v", err)
+	}
+}

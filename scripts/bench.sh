@@ -29,7 +29,7 @@
 #   why          start-up's parts: package initialisation (GODEBUG=inittrace=1)
 #                of both programs and go-runewidth's share, the journal's open
 #
-#   scripts/bench.sh                 # about 4 minutes on 2 cores
+#   scripts/bench.sh                 # about 4 to 5 minutes on 2 cores
 #   scripts/bench.sh --quick         # fewer runs, about 1.5 minutes
 #   scripts/bench.sh --runs 50 --sales 50 --count 10
 #
@@ -109,7 +109,7 @@ go build -o "$WORK/benchtable" ./bench/benchtable || die "cannot build bench/ben
 
 DEMOFLAG=()
 [ "$DEMO" = 1 ] && DEMOFLAG=(-demo)
-echo "== start-up ($RUNS runs each) and Enter to QR ($SALES sales), in a pty"
+echo "== $(date +%T) start-up ($RUNS runs each) and Enter to QR ($SALES sales), in a pty"
 mkdir -p "$WORK/pty"
 "$WORK/ptybench" -app "$WORK/cryptopos" -bare "$WORK/bare" -work "$WORK/pty" \
   -runs "$RUNS" -sales "$SALES" "${DEMOFLAG[@]}" >"$WORK/pty.txt" || die "ptybench failed"
@@ -117,17 +117,17 @@ mkdir -p "$WORK/pty"
 gobench() { # FILE PKG PATTERN [go test flags...]
   local file=$1 pkg=$2 pattern=$3
   shift 3
-  echo "== go test $pkg -bench '$pattern' -count $COUNT $*"
+  echo "== $(date +%T) go test $pkg -bench '$pattern' -count $COUNT $*"
   go test "$pkg" -run '^$' -bench "$pattern" -count "$COUNT" "$@" >"$WORK/$file.txt" 2>&1 ||
     { cat "$WORK/$file.txt" >&2; die "go test $pkg failed"; }
 }
-gobench qr ./qr '^BenchmarkRender$'
-gobench ui ./ui '^Benchmark(View|Frame)$'
-gobench benchpkg ./bench '^Benchmark(QRRender60|JournalOpen)$'
-gobench journal ./journal '^Benchmark(Update|Insert)$'
+gobench qr ./qr '^BenchmarkRender$' -benchtime 0.5s
+gobench ui ./ui '^Benchmark(View|Frame)$' -benchtime 0.5s
+gobench benchpkg ./bench '^Benchmark(QRRender60|JournalOpen)$' -benchtime 0.5s
+gobench journal ./journal '^Benchmark(Update|Insert)$' -benchtime 0.5s
 go test -c -o "$WORK/bench.test" ./bench || die "cannot build the bench tests"
 go test -c -o "$WORK/relay.test" ./relay || die "cannot build the relay tests"
-echo "== relay on 2 CPUs${PIN:+ (taskset -c 0,1)}: bench RelayCallbacks, StatusReads; relay Callbacks, CallbacksHTTP, Get"
+echo "== $(date +%T) relay on 2 CPUs${PIN:+ (taskset -c 0,1)}: bench RelayCallbacks, StatusReads; relay Callbacks, CallbacksHTTP, Get"
 (cd bench && "${PIN[@]}" "$WORK/bench.test" -test.run '^$' -test.bench '^Benchmark(RelayCallbacks|StatusReads)$' \
   -test.benchtime 10000x -test.count "$COUNT" -test.cpu 2) >"$WORK/relaybench.txt" 2>&1 ||
   { cat "$WORK/relaybench.txt" >&2; die "the relay benchmarks failed"; }
@@ -135,7 +135,7 @@ echo "== relay on 2 CPUs${PIN:+ (taskset -c 0,1)}: bench RelayCallbacks, StatusR
   -test.count "$COUNT" -test.cpu 2) >"$WORK/relay.txt" 2>&1 ||
   { cat "$WORK/relay.txt" >&2; die "relay's benchmarks failed"; }
 
-echo "== now: $(busy)"
+echo "== $(date +%T) now: $(busy)"
 busy >/dev/null && BUSY=1
 echo
 set +e

@@ -391,7 +391,7 @@ func (m *Model) screenMsg(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) showResult(inv pos.Invoice) tea.Cmd {
-	m.result = resultScreen{inv: inv}
+	m.result = resultScreen{inv: inv, shownAt: m.c.now()}
 	m.screen = screenResult
 	cmds := []tea.Cmd{focus(m.c.opts.Engine, ""), m.sound(m.result.outcome())}
 	if d := m.c.opts.ReturnAfter; m.c.opts.Kiosk && d > 0 {

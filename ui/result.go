@@ -19,6 +19,7 @@ type resultScreen struct {
 	inv         pos.Invoice
 	err         string        // why a renewal failed
 	returnAfter time.Duration // kiosk: back to a new sale by itself
+	shownAt     time.Time
 }
 
 type (
@@ -47,7 +48,7 @@ func (s *resultScreen) key(c *common, msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, c.keys.NewSale):
 		return func() tea.Msg { return newSaleMsg{} }
-	case key.Matches(msg, c.keys.Renew) && s.canRenew(c):
+	case key.Matches(msg, c.keys.Renew) && s.canRenew(c) && c.now().Sub(s.shownAt) >= renewGuard:
 		e, orderID := c.opts.Engine, s.inv.OrderID
 		s.err = ""
 		return func() tea.Msg {
@@ -57,6 +58,10 @@ func (s *resultScreen) key(c *common, msg tea.KeyPressMsg) tea.Cmd {
 	}
 	return nil
 }
+
+// renewGuard keeps a key meant for the Invoice screen ("r: check now"),
+// pressed as the invoice expired, from renewing it on the Result screen.
+const renewGuard = 1500 * time.Millisecond
 
 func (s *resultScreen) help(c *common) []key.Binding {
 	if s.canRenew(c) {

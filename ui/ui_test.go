@@ -181,6 +181,11 @@ func TestExpiredInvoiceCanBeRenewed(t *testing.T) {
 	inv := h.sale("12.50", "1")
 	h.advance(15 * time.Minute)
 	h.waitText("EXPIRED")
+	h.press("r") // too soon: it may have been meant for the Invoice screen
+	if h.m.screen != screenResult {
+		t.Fatal("r renewed the invoice the moment it expired")
+	}
+	h.advance(2 * time.Second)
 	h.press("r")
 	h.waitText("15:00 left")
 	if h.m.invoice.snap.Invoice.OrderID != inv.OrderID || h.provider.Invoices() != 1 {

@@ -22,10 +22,14 @@
 //   - TestNoSecretLeaks runs everything with known, distinctive keys, a
 //     relay token and a manager PIN, through the happy paths and the error
 //     paths, and searches every byte the processes wrote (the terminal's
-//     whole output stream, logs, stdout and stderr) for them.
+//     whole output stream and every screen, logs, stdout and stderr) for
+//     them, as written and base64 or hex encoded;
+//     TestNoSecretLeaksInConfigErrors does the same for configs that hold
+//     the secrets and are wrong in some way.
 //   - The relay's black-box security checks (a slow-loris client, a body
-//     over the cap), the config-permission warning, and a source check
-//     that TLS verification is never switched off.
+//     over the cap), the config-permission warning, and source checks that
+//     TLS verification is never switched off and that tokens, keys and
+//     signatures are compared in constant time.
 //
 // The seed of the random tests is printed when one fails; rerun it with
 // CRYPTOPOS_CRASH_SEED=N, and change their length with

@@ -9,7 +9,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -436,6 +435,16 @@ func (s *cmSandbox) invoices(t *testing.T) []sandbox.AdminInvoice {
 	return list
 }
 
+// invoice returns the sandbox's invoice by order id.
+func (s *cmSandbox) invoice(t *testing.T, orderID string) sandbox.AdminInvoice {
+	t.Helper()
+	var inv sandbox.AdminInvoice
+	if code, body := adminCall(t, http.MethodGet, s.URL+"/_sandbox/invoices/"+orderID, &inv); code != http.StatusOK {
+		t.Fatalf("GET /_sandbox/invoices/%s: %d %s", orderID, code, body)
+	}
+	return inv
+}
+
 // drive applies an action to an invoice; it returns the HTTP status (409
 // for an action the invoice's state refuses).
 func (s *cmSandbox) drive(t *testing.T, orderID string, action sandbox.Action) int {
@@ -571,8 +580,6 @@ func randomHex(n int) string {
 
 // exitedCleanly reports whether a process exited by itself with status 0.
 func exitedCleanly(s *os.ProcessState) bool { return s != nil && s.Exited() && s.ExitCode() == 0 }
-
-var errDead = errors.New("the process's output ended")
 
 func describeState(s *os.ProcessState) string {
 	if s == nil {

@@ -214,7 +214,7 @@ secret_key = %q
 
 	p := startPty(t, []string{"--config", config}, env, 0)
 	p.keepFrames()
-	k := &kioskRun{t: t, p: p, cm: cm, log: logPath}
+	k := &kioskRun{t: t, p: p, log: logPath}
 	k.await("the Sale screen", onSale)
 	// The embedded relay: refusals and an authentic callback.
 	relayURL := regexp.MustCompile(`msg="relay serving" url=(\S+)`).FindStringSubmatch(readFile(logPath))
@@ -311,7 +311,7 @@ secret_key = %q
 	writeFile(t, wrongConfig, strings.Replace(wrong, logPath, logPath+".wrong", 1), 0o600)
 	p = startPty(t, []string{"--config", wrongConfig}, env, 0)
 	p.keepFrames()
-	k = &kioskRun{t: t, p: p, cm: cm, log: logPath + ".wrong"}
+	k = &kioskRun{t: t, p: p, log: logPath + ".wrong"}
 	k.await("the refused coin check", func(s string) bool {
 		return onSale(s) && strings.Contains(flat(s), "refused the merchant id or signature")
 	})
@@ -330,16 +330,12 @@ secret_key = %q
 
 	// --- Cryptoprocessing through a standalone relay. ---
 	cpRun(t, l, dir, env, s.apiKey, s.secretKey, s.token, s.wrongSecret, s.wrongToken)
-
-	// --- Broken configs holding the secrets. ---
-	brokenConfigs(t, l, dir, env, s.payment, s.apiKey, s.secretKey, s.token)
 }
 
 // kioskRun drives a terminal in a test of its own.
 type kioskRun struct {
 	t   *testing.T
 	p   *ptyProc
-	cm  *cmSandbox
 	log string // the terminal's log, shown on failure
 }
 
@@ -526,76 +522,104 @@ pay_currencies = ["BTC", "ETH"]
 	l.addFile("its log", log)
 }
 
-// brokenConfigs starts the terminal, the relay and a report on configs
-// that hold the secrets and are wrong in some way: each must stop with an
-// error that does not quote them.
-func brokenConfigs(t *testing.T, l *leakCheck, dir string, env []string, payment, apiKey, secretKey, token string) {
-	t.Helper()
-	digits := fmt.Sprintf("%d%018d", 1+rand.IntN(9), rand.Int64N(1e18)) // a key that TOML reads as a number
-	l.secrets = append(l.secrets, secret{"numeric", digits})
-	head := "[shop]\nname = \"Leak Shop\"\ncurrency = \"EUR\"\n\n[journal]\npath = %q\n\n[log]\npath = %q\n\n"
-	cases := []struct{ name, body string }{
-		{"payment key unquoted", "provider = \"cryptomus\"\n" + head + "[cryptomus]\nmerchant = \"m\"\npayment_key = " + payment + "\n"},
-		{"payment key unterminated", "provider = \"cryptomus\"\n" + head + "[cryptomus]\nmerchant = \"m\"\npayment_key = \"" + payment + "\n"},
-		{"payment key in an array", "provider = \"cryptomus\"\n" + head + "[cryptomus]\nmerchant = \"m\"\npayment_key = [\"" + payment + "\"]\n"},
-		{"payment key under a misspelt name", "provider = \"cryptomus\"\n" + head + "[cryptomus]\nmerchant = \"m\"\npaymnet_key = \"" + payment + "\"\n"},
-		{"payment key and a bad lifetime", "provider = \"cryptomus\"\n" + head + "[cryptomus]\nmerchant = \"m\"\npayment_key = \"" + payment + "\"\nlifetime = \"1m\"\n"},
-		{"payment key as a table key", "provider = \"cryptomus\"\n" + head + "[cryptomus]\nmerchant = \"m\"\n\"" + payment + "\" = 1\n"},
-		{"a secret key as a number", "provider = \"cryptoprocessing\"\n" + head + "[cryptoprocessing]\napi_key = \"" + apiKey + "\"\nsecret_key = " + digits + "\n"},
-		{"a secret key as a float", "provider = \"cryptoprocessing\"\n" + head + "[cryptoprocessing]\napi_key = \"" + apiKey + "\"\nsecret_key = " + digits + ".5\n"},
-		{"keys and a broken line after them", "provider = \"cryptoprocessing\"\n" + head + "[cryptoprocessing]\napi_key = \"" + apiKey + "\"\nsecret_key = \"" + secretKey + "\"\nrelay_url = \n"},
-		{"a relay token with a space", "provider = \"cryptomus\"\n" + head + "[relay]\nlisten = \"127.0.0.1:0\"\ntoken = \"" + token + " x\"\n\n[cryptomus]\nmerchant = \"m\"\npayment_key = \"" + payment + "\"\n"},
-		{"a relay token as a number", "provider = \"cryptomus\"\n" + head + "[relay]\nlisten = \"127.0.0.1:0\"\ntoken = " + digits + "\n\n[cryptomus]\nmerchant = \"m\"\npayment_key = \"" + payment + "\"\n"},
-		{"a relay token and no provider keys", head + "[relay]\nlisten = \"127.0.0.1:0\"\ntoken = \"" + token + "\"\nbogus = \"" + secretKey + "\"\n"},
+// TestNoSecretLeaksInConfigErrors starts the terminal (in a
+// pseudo-terminal), `cryptopos relay` and `cryptopos report` on configs
+// that hold known secrets and are wrong in some way, each past every
+// check but the one the case is about: each must stop with an error that
+// does not quote a secret, on the screen, stdout, stderr or a log.
+func TestNoSecretLeaksInConfigErrors(t *testing.T) {
+	needBinary(t)
+	t.Parallel()
+	dir := t.TempDir()
+	env := cleanEnv(t, dir)
+	payment, apiKey, secretKey := "leak-payment-key-"+randomHex(10), "leak-api-key-"+randomHex(10), "leak-secret-key-"+randomHex(12)
+	token := "leak-relay-token-" + randomHex(12)
+	digits := fmt.Sprintf("%d%021d", 1+rand.IntN(9), rand.Int64N(1e18)) // a key that TOML would read as a number
+	secrets := []secret{{"payment", payment}, {"api", apiKey}, {"secret", secretKey}, {"token", token}, {"numeric", digits}}
+
+	head := "[shop]\nname = \"Leak Shop\"\ncurrency = \"EUR\"\n\n[journal]\npath = %[1]q\n\n[log]\npath = %[2]q\n\n"
+	relay := "[relay]\nlisten = \"127.0.0.1:0\"\nstore = %[3]q\n"
+	cm := "provider = \"cryptomus\"\n" + head + "[cryptomus]\nbase_url = \"http://127.0.0.1:1/v1\"\nmerchant = \"5c1f3e52-7a0b-4d8e-9c61-2b7f0a9d4e13\"\n"
+	cp := "provider = \"cryptoprocessing\"\n" + head + relay + "token = \"" + token + "\"\n\n[cryptoprocessing]\nbase_url = \"http://127.0.0.1:1/api/v2\"\n"
+	keys := "api_key = \"" + apiKey + "\"\nsecret_key = \"" + secretKey + "\"\n"
+	cases := []struct {
+		name, body string
+		env        []string // more environment
+		says       string   // what the error says
+	}{
+		{"the payment key unquoted", cm + "payment_key = " + payment + "\n", nil, "not valid TOML"},
+		{"the payment key unterminated", cm + "payment_key = \"" + payment + "\n", nil, "not valid TOML"},
+		{"the payment key in an array", cm + "payment_key = [\"" + payment + "\"]\n", nil, "expected string"},
+		{"the payment key after a colon", cm + "payment_key: \"" + payment + "\"\n", nil, "line"},
+		{"the payment key on a line of its own", cm + "payment_key =\n" + payment + "\n", nil, "line"},
+		{"the payment key and a misspelt copy", cm + "payment_key = \"" + payment + "\"\npaymnet_key = \"" + payment + "\"\n", nil, "unknown key"},
+		{"the payment key and a bad lifetime", cm + "payment_key = \"" + payment + "\"\nlifetime = \"1m\"\n", nil, "lifetime"},
+		{"the payment key as a key's name", cm + "payment_key = \"" + payment + "\"\n\"" + payment + "\" = 1\n", nil, "unknown key"},
+		{"the key in the environment, left in the file as a name", cm + payment + " = \"\"\n",
+			[]string{"CRYPTOPOS_CRYPTOMUS_PAYMENT_KEY=" + payment}, "unknown key"},
+		{"a secret key as a number", cp + "api_key = \"" + apiKey + "\"\nsecret_key = " + digits + "\n", nil, "not valid TOML"},
+		{"a secret key as a float", cp + "api_key = \"" + apiKey + "\"\nsecret_key = " + digits + ".5\n", nil, "expected string"},
+		{"an API key as a date", cp + "api_key = 2026-01-02T03:04:05Z\nsecret_key = \"" + secretKey + "\"\n", nil, "expected string"},
+		{"the secret key as a key's name", cp + keys + "\"" + secretKey + "\" = true\n", nil, "unknown key"},
+		{"a relay token with a space", "provider = \"cryptoprocessing\"\n" + head + relay + "token = \"" + token + " x\"\n\n[cryptoprocessing]\n" + keys, nil, "relay.token"},
+		{"a relay token as a number", "provider = \"cryptoprocessing\"\n" + head + relay + "token = " + digits + "\n\n[cryptoprocessing]\n" + keys, nil, "line"},
+		{"a relay token under a misspelt name", "provider = \"cryptoprocessing\"\n" + head + relay + "token = \"" + token + "\"\ntokne = \"" + token + "\"\n\n[cryptoprocessing]\n" + keys, nil, "unknown key"},
 	}
 	for i, c := range cases {
-		cdir := filepath.Join(dir, "broken", strconv.Itoa(i))
-		config, logPath := filepath.Join(cdir, "config.toml"), filepath.Join(cdir, "cryptopos.log")
-		writeFile(t, config, fmt.Sprintf(c.body, filepath.Join(cdir, "journal.db"), logPath), 0o600)
-		// The terminal, in a pseudo-terminal: it must stop at once.
-		p := startPty(t, []string{"--config", config}, env, 0)
-		select {
-		case <-p.exited:
-		case <-time.After(5 * time.Second):
-			t.Errorf("%s: the terminal started on a broken config; screen:\n%s", c.name, p.currentScreen())
-		}
-		p.kill()
-		if p.state == nil || p.state.ExitCode() != 1 {
-			t.Errorf("%s: the terminal %v, want exit status 1", c.name, p.state)
-		}
-		out := ansi.ReplaceAllString(string(p.rawOutput()), "")
-		if !strings.Contains(out, "cryptopos:") {
-			t.Errorf("%s: the terminal says nothing about the config: %q", c.name, out)
-		}
-		l.add("the terminal on a config with "+c.name, string(p.rawOutput()))
-		for _, args := range [][]string{{"relay", "--config", config}, {"report", "--config", config}} {
-			cmd := exec.Command(binPath, args...)
-			cmd.Env = env
-			var stdout, stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			done := make(chan error, 1)
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			go func() { done <- cmd.Wait() }()
+		t.Run(c.name, func(t *testing.T) {
+			l := &leakCheck{t: t, secrets: secrets}
+			defer l.check()
+			cdir := filepath.Join(dir, strconv.Itoa(i))
+			config, logPath := filepath.Join(cdir, "config.toml"), filepath.Join(cdir, "cryptopos.log")
+			writeFile(t, config, fmt.Sprintf(c.body, filepath.Join(cdir, "journal.db"), logPath, filepath.Join(cdir, "relay.db")), 0o600)
+			cenv := append(append([]string(nil), env...), c.env...)
+			// The terminal, in a pseudo-terminal: it must stop at once.
+			p := startPty(t, []string{"--config", config}, cenv, 0)
 			select {
-			case <-done:
+			case <-p.exited:
 			case <-time.After(5 * time.Second):
-				_ = cmd.Process.Kill()
-				<-done
-				t.Errorf("%s: cryptopos %s ran on a broken config", c.name, args[0])
+				t.Errorf("the terminal started on the broken config; screen:\n%s", p.currentScreen())
 			}
-			// The report reads the journal only, and may run on a config
-			// whose provider section is wrong; the relay must not.
-			if args[0] == "relay" && cmd.ProcessState.ExitCode() == 0 {
-				t.Errorf("%s: cryptopos %s exited 0 on a broken config", c.name, args[0])
+			p.kill()
+			out := ansi.ReplaceAllString(string(p.rawOutput()), "")
+			if p.state == nil || p.state.ExitCode() != 1 || !strings.Contains(out, c.says) {
+				t.Errorf("the terminal %v, saying %q; want exit status 1 and an error that says %q", p.state, out, c.says)
 			}
-			l.add(fmt.Sprintf("cryptopos %s on a config with %s, stdout", args[0], c.name), stdout.String())
-			l.add(fmt.Sprintf("cryptopos %s on a config with %s, stderr", args[0], c.name), stderr.String())
-		}
-		if b, err := os.ReadFile(logPath); err == nil {
-			l.add("the log of a run on a config with "+c.name, string(b))
-		}
+			l.add("the terminal's output", string(p.rawOutput()))
+			for _, args := range [][]string{{"relay", "--config", config}, {"report", "--config", config}} {
+				cmd := exec.Command(binPath, args...)
+				cmd.Env = cenv
+				var stdout, stderr bytes.Buffer
+				cmd.Stdout, cmd.Stderr = &stdout, &stderr
+				if err := cmd.Start(); err != nil {
+					t.Fatal(err)
+				}
+				done := make(chan error, 1)
+				go func() { done <- cmd.Wait() }()
+				select {
+				case <-done:
+				case <-time.After(5 * time.Second):
+					_ = cmd.Process.Kill()
+					<-done
+					if args[0] == "relay" {
+						t.Errorf("cryptopos relay ran on the broken config")
+					}
+				}
+				// The report reads the journal only, and may run on a
+				// config whose provider section is wrong; the relay must
+				// not, when the config has a [relay] section.
+				if args[0] == "relay" && strings.Contains(c.body, "[relay]") && cmd.ProcessState.ExitCode() == 0 {
+					t.Errorf("cryptopos relay exited 0 on the broken config")
+				}
+				l.add("cryptopos "+args[0]+" stdout", stdout.String())
+				l.add("cryptopos "+args[0]+" stderr", stderr.String())
+			}
+			for _, log := range []string{logPath, filepath.Join(cdir, "relay.log")} {
+				if b, err := os.ReadFile(log); err == nil {
+					l.add(log, string(b))
+				}
+			}
+		})
 	}
 }
 

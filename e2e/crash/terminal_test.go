@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
@@ -100,7 +101,6 @@ func TestCrashAnywhere(t *testing.T) {
 // crashRig is TestCrashAnywhere's world: a sandbox, a config, a journal.
 type crashRig struct {
 	t     *testing.T
-	seed  uint64
 	rng   *rand.Rand
 	round int
 	sb    *cmSandbox
@@ -120,7 +120,7 @@ type crashRig struct {
 func newCrashRig(t *testing.T, seed uint64) *crashRig {
 	dir := t.TempDir()
 	r := &crashRig{
-		t: t, seed: seed, rng: rand.New(rand.NewPCG(seed, 0x63726173682d706f)),
+		t: t, rng: rand.New(rand.NewPCG(seed, 0x63726173682d706f)),
 		dir:         dir,
 		configPath:  filepath.Join(dir, "config.toml"),
 		journalPath: filepath.Join(dir, "data", "journal.db"),
@@ -280,8 +280,9 @@ func (r *crashRig) sale() {
 		if id == "" {
 			r.fail(p, "no order id on the invoice screen")
 		}
-		r.sb.drive(t, id, moveOn[r.rng.IntN(len(moveOn))])
-		if r.rng.IntN(3) > 0 {
+		action := moveOn[r.rng.IntN(len(moveOn))]
+		r.sb.drive(t, id, action)
+		if action != sandbox.Expire && r.rng.IntN(3) > 0 {
 			p.send("r") // check now: the write follows within milliseconds
 			r.pause(30 * time.Millisecond)
 		} else {
@@ -316,10 +317,13 @@ func (r *crashRig) toSale(p *ptyProc, resumed string) bool {
 				if !onResult(p.currentScreen()) {
 					p.send("y")
 				}
+			} else if r.sb.invoice(r.t, resumed).IsFinal {
+				// Ended at the sandbox meanwhile: the terminal's first
+				// check, at once, shows the result.
+				r.stats["resumed, ended at the sandbox before"]++
 			} else {
 				r.stats["resumed, ended at the sandbox"]++
-				r.sb.drive(r.t, resumed, finish[r.rng.IntN(len(finish))])
-				p.send("r")
+				r.endNow(p, resumed, finish[r.rng.IntN(len(finish))])
 			}
 			if !r.await(p, "the result of the resumed invoice "+resumed, onResult) {
 				return false
@@ -328,6 +332,16 @@ func (r *crashRig) toSale(p *ptyProc, resumed string) bool {
 		p.send("\r")
 	}
 	return r.await(p, "the Sale screen", func(s string) bool { return onSale(s) && !onResult(s) })
+}
+
+// endNow ends an open invoice on screen at the sandbox and has the
+// terminal check it at once (r), but for an expiry: r on an EXPIRED
+// result renews the invoice, so the terminal's next poll (within a
+// second) must see that one.
+func (r *crashRig) endNow(p *ptyProc, id string, action sandbox.Action) {
+	if r.sb.drive(r.t, id, action) == http.StatusOK && action != sandbox.Expire {
+		p.send("r")
+	}
 }
 
 // awaitResumed waits until the resumed invoice is on screen and the
@@ -545,6 +559,9 @@ func (r *crashRig) backwards(list []pos.Invoice) []string {
 		}
 		final := pos.Status("")
 		for _, e := range events {
+			if strings.HasPrefix(e.Note, "renewed") {
+				final = "" // the cashier renewed an expired invoice: the one step back allowed
+			}
 			if final != "" && e.Status != "" && !e.Status.Final() {
 				out = append(out, fmt.Sprintf("order %s went from %s back to %s (%q)", inv.OrderID, final, e.Status, e.Note))
 				break
