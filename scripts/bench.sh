@@ -29,7 +29,7 @@
 #   why          start-up's parts: package initialisation (GODEBUG=inittrace=1)
 #                of both programs and go-runewidth's share, the journal's open
 #
-#   scripts/bench.sh                 # about 4 to 5 minutes on 2 cores
+#   scripts/bench.sh                 # 2.5 minutes on a quiet 2-core VM, 5 on a busy one
 #   scripts/bench.sh --quick         # fewer runs, about 1.5 minutes
 #   scripts/bench.sh --runs 50 --sales 50 --count 10
 #
@@ -45,8 +45,10 @@
 # The relay benchmarks run with GOMAXPROCS 2 (-cpu 2), and are pinned to
 # two CPUs with taskset when the machine has more. Other load on the
 # machine shows in the figures: the load average and CPU pressure are
-# printed before and after, with a warning when they were high. Exits 1 when a figure misses its target, 2 on a usage error or a
-# missing figure, 3 when something could not be built or driven.
+# printed before and after, with a warning when they were high.
+#
+# Exits 1 when a figure misses its target, 2 on a usage error or a missing
+# figure, 3 when something could not be built or driven.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -132,7 +134,7 @@ echo "== $(date +%T) relay on 2 CPUs${PIN:+ (taskset -c 0,1)}: bench RelayCallba
   -test.benchtime 10000x -test.count "$COUNT" -test.cpu 2) >"$WORK/relaybench.txt" 2>&1 ||
   { cat "$WORK/relaybench.txt" >&2; die "the relay benchmarks failed"; }
 (cd relay && "${PIN[@]}" "$WORK/relay.test" -test.run '^$' -test.bench '^Benchmark(Callbacks|CallbacksHTTP|Get)$' \
-  -test.count "$COUNT" -test.cpu 2) >"$WORK/relay.txt" 2>&1 ||
+  -test.benchtime 5000x -test.count "$COUNT" -test.cpu 2) >"$WORK/relay.txt" 2>&1 ||
   { cat "$WORK/relay.txt" >&2; die "relay's benchmarks failed"; }
 
 echo "== $(date +%T) now: $(busy)"

@@ -109,7 +109,12 @@ func BenchmarkFrame(b *testing.B) {
 		b.StopTimer()
 		buf := uv.NewScreenBuffer(80, 24)
 		r := uv.NewTerminalRenderer(&out, env)
+		// Set up as Bubble Tea's renderer (the module's copy) sets it up
+		// for an alt-screen program, without its scroll optimisation.
 		r.SetColorProfile(colorprofile.ANSI256)
+		r.SetFullscreen(true)
+		r.SetRelativeCursor(false)
+		r.SetScrollOptim(false)
 		r.Resize(80, 24)
 		uv.NewStyledString(before).Draw(buf, buf.Bounds())
 		r.Render(buf.RenderBuffer)

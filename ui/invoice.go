@@ -411,12 +411,16 @@ func countdown(inv pos.Invoice, now time.Time) string {
 	return fmt.Sprintf("%02d:%02d left", secs/60, secs%60)
 }
 
+// checked says how long ago the provider last answered. Under 5 s it is
+// "just now": polls every 3 s then leave the frame as it was, and the
+// renderer skips it (a waiting invoice on a small board redraws only for
+// its countdown).
 func checked(at, now time.Time) string {
 	if at.IsZero() {
 		return "not checked yet"
 	}
 	d := now.Sub(at)
-	if d < time.Second {
+	if d < 5*time.Second {
 		return "checked just now"
 	}
 	return "checked " + seconds(d) + " ago"

@@ -113,9 +113,12 @@ func TestInvoiceScreenShowsCodeCountdownAndStatus(t *testing.T) {
 	}
 	h.advance(time.Second)
 	h.waitText("14:59 left")
-	h.waitText("checked 1s ago")
-	h.advance(2 * time.Second) // the next poll is due
 	h.waitText("checked just now")
+	h.provider.Fail(postest.MethodStatus, postest.Transport(), postest.Transport())
+	h.advance(2 * time.Second) // the next poll is due, and fails
+	h.waitText("Retrying in 6s")
+	h.advance(5 * time.Second)
+	h.waitText("checked 8s ago")
 }
 
 func TestInvoiceScreenFollowsThePayment(t *testing.T) {

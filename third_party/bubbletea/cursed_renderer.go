@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image/color"
 	"io"
-	"runtime"
 	"strings"
 	"sync"
 
@@ -21,6 +20,7 @@ type cursedRenderer struct {
 	scr           *uv.TerminalRenderer
 	cellbuf       uv.ScreenBuffer
 	lastView      *View
+	lastLines     []string // the last frame's lines, when self-contained (cryptopos patch)
 	env           []string
 	term          string // the terminal type $TERM
 	width, height int
@@ -78,6 +78,22 @@ func (s *cursedRenderer) resetKeyboardEnhancements(buf *bytes.Buffer) {
 	if s.lastView != nil {
 		_, _ = buf.WriteString(ansi.PopKittyKeyboard(1))
 	}
+}
+
+// selfContained reports whether every line ends with its styles reset (or
+// has no escape sequence), so that a line draws the same alone as after the
+// ones above it (cryptopos patch).
+func selfContained(lines []string) bool {
+	for _, l := range lines {
+		i := strings.LastIndexByte(l, ansi.ESC)
+		if i < 0 {
+			continue
+		}
+		if rest := l[i:]; !strings.HasPrefix(rest, "\x1b[m") && !strings.HasPrefix(rest, "\x1b[0m") {
+			return false
+		}
+	}
+	return true
 }
 
 // setOptimizations sets the cursor movement optimizations.
@@ -322,6 +338,10 @@ func (s *cursedRenderer) flush(closing bool) error {
 		return nil
 	}
 
+	// cryptopos patch: a fresh start, an erased screen or the last frame
+	// redraws everything.
+	fresh := s.starting || s.pendingErase || closing
+
 	// We're no longer starting.
 	s.starting = false
 	s.pendingErase = false
@@ -339,10 +359,34 @@ func (s *cursedRenderer) flush(closing bool) error {
 		s.cellbuf.Resize(frameArea.Dx(), frameArea.Dy())
 	}
 
-	// Clear our screen buffer before copying the new frame into it to ensure
-	// we erase any old content.
-	s.cellbuf.Clear()
-	content.Draw(s.cellbuf, s.cellbuf.Bounds())
+	// cryptopos patch: when this frame and the last are full-screen and
+	// made of self-contained lines, redraw only the lines whose text
+	// changed. Clearing and redrawing the whole buffer marks every line
+	// as touched and makes the renderer compare all of them, which was
+	// most of the cost of a waiting invoice's once-a-second redraw.
+	lines := strings.Split(view.Content, "\n")
+	if !selfContained(lines) {
+		lines = nil
+	}
+	if !fresh && view.AltScreen && lines != nil && len(lines) == len(s.lastLines) &&
+		frameArea == s.cellbuf.Bounds() {
+		for y, line := range lines {
+			if y >= s.cellbuf.Height() {
+				break
+			}
+			if line == s.lastLines[y] {
+				continue
+			}
+			row := uv.Rect(0, y, s.cellbuf.Width(), 1)
+			uv.NewStyledString(line).Draw(s.cellbuf, row)
+		}
+	} else {
+		// Clear our screen buffer before copying the new frame into it to
+		// ensure we erase any old content.
+		s.cellbuf.Clear()
+		content.Draw(s.cellbuf, s.cellbuf.Bounds())
+	}
+	s.lastLines = lines
 
 	// If the frame height is greater than the screen height, we drop the
 	// lines from the top of the buffer.
@@ -651,8 +695,13 @@ func reset(s *cursedRenderer) {
 	}
 	scr.SetBackspace(s.backspace)
 	scr.SetMapNewline(s.mapnl)
-	scr.SetScrollOptim(runtime.GOOS != "windows") // disable scroll optimization on Windows due to bugs in some terminals
+	// cryptopos patch: no scroll optimisation. Its search for scrolled
+	// lines hashes every line of every frame; cryptopos's screens are
+	// fixed layouts that never scroll, and a waiting invoice redraws
+	// once a second on boards with little CPU.
+	scr.SetScrollOptim(false)
 	s.scr = scr
+	s.lastLines = nil // cryptopos patch: the new renderer draws everything
 }
 
 // setColorProfile implements renderer.
@@ -750,6 +799,7 @@ func (s *cursedRenderer) setWidthMethod(method ansi.Method) {
 		_, _ = s.scr.WriteString(ansi.ResetModeUnicodeCore)
 	}
 	s.cellbuf.Method = method
+	s.lastLines = nil // cryptopos patch: cells change with the width method
 	s.mu.Unlock()
 }
 
