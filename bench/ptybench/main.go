@@ -11,7 +11,7 @@
 //   - why start-up takes what it takes: each program's package
 //     initialisation (GODEBUG=inittrace=1), go-runewidth's share of it;
 //   - a keystroke's echo on the Sale screen, the floor for any change on
-//     screen: Bubble Tea draws at most 60 frames a second;
+//     screen: cryptopos draws at most 120 frames a second (tea.WithFPS);
 //   - Enter to QR: on the Currency screen, from writing the row's key to the
 //     frame that completes the QR code, sale after sale in one terminal,
 //     with the provider's part of it: the create call's round trip as the
@@ -530,10 +530,9 @@ func field(screen string) string {
 	return screen[i+len("Amount (EUR)") : j]
 }
 
-// frameInterval is Bubble Tea's default frame interval: it draws at most
-// 60 frames a second (upstream v2.0.10 on a ticker of that period; the
-// patched copy in third_party/bubbletea at once when the last frame is
-// older than that, else when it is).
+// frameInterval is Bubble Tea's default frame interval (60 a second), the
+// period of upstream's ticking renderer; keys are pressed at random phases
+// of it. cryptopos asks for 120 frames a second.
 const frameInterval = time.Second / 60
 
 func median(d []time.Duration) time.Duration { return quantile(d, 0.5) }
