@@ -380,11 +380,11 @@ func (r *run) printChange(inv pos.Invoice, asJSON bool) {
 	words := inv.Status.Words()
 	switch inv.Status {
 	case pos.StatusPartial, pos.StatusUnderpaid, pos.StatusOnHold, pos.StatusConfirming:
-		if p := paidWords(inv); p != "" {
+		if p := inv.PaidLine(); p != "" {
 			words += ": " + p + " arrived"
 		}
 	case pos.StatusPaid, pos.StatusOverpaid:
-		if p := paidWords(inv); p != "" {
+		if p := inv.PaidLine(); p != "" {
 			words += ": " + p
 		}
 	case pos.StatusFailed, pos.StatusCancelled:
@@ -460,7 +460,7 @@ func (r *run) list(args []string) int {
 		if n := network(inv); n != "" && !strings.EqualFold(n, pay) {
 			pay += ":" + n // USDT:tron; not BTC:btc
 		}
-		cryptoText := paidWords(inv)
+		cryptoText := inv.PaidLine()
 		if cryptoText == "" && !inv.PayAmount.IsZero() {
 			cryptoText = inv.PayAmount.String() + " asked"
 		}

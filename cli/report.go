@@ -208,7 +208,7 @@ func WriteReport(w io.Writer, r pos.Report, label string, loc *time.Location) er
 	for _, e := range r.Late {
 		inv := e.Invoice
 		lt.add(inv.CreatedAt.In(loc).Format("2006-01-02 15:04"), inv.OrderID, inv.Amount.String(),
-			inv.Status.Words(), paidWords(inv))
+			inv.Status.Words(), inv.PaidLine())
 	}
 	lt.write(&b)
 
@@ -225,23 +225,9 @@ func WriteReport(w io.Writer, r pos.Report, label string, loc *time.Location) er
 	return err
 }
 
-// paidWords says what arrived: "0.0001 BTC", "0.0001 of 0.0003 BTC".
-func paidWords(inv pos.Invoice) string {
-	switch {
-	case !inv.Paid.IsZero() && !inv.PayAmount.IsZero() && inv.Paid.Currency == inv.PayAmount.Currency &&
-		!inv.Paid.Amount.Equal(inv.PayAmount.Amount):
-		return pos.FormatAmount(inv.Paid.Amount, inv.Paid.Currency) + " of " + inv.PayAmount.String()
-	case !inv.Paid.IsZero():
-		return inv.Paid.String()
-	case inv.Status == pos.StatusPaid:
-		return inv.PayAmount.String()
-	}
-	return ""
-}
-
 func exceptionWords(e pos.Entry) string {
 	inv := e.Invoice
-	paid := paidWords(inv)
+	paid := inv.PaidLine()
 	switch e.Kind {
 	case pos.ExceptionUnderpaid:
 		if !e.ValueKnown {

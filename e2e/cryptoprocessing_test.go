@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"cryptopos/e2e/e2ekit"
 	"cryptopos/pos"
 	cpsandbox "cryptopos/providers/cryptoprocessing/sandbox"
 )
@@ -282,7 +283,7 @@ func TestCryptoprocessingPreselectedCoin(t *testing.T) {
 // httpGet fetches a page and returns its body.
 func httpGet(t *testing.T, pageURL string) string {
 	t.Helper()
-	resp, err := httpClient.Get(pageURL)
+	resp, err := e2ekit.HTTPClient.Get(pageURL)
 	if err != nil {
 		t.Fatalf("GET %s: %v", pageURL, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"cryptopos/e2e/e2ekit"
 	cpsandbox "cryptopos/providers/cryptoprocessing/sandbox"
 )
 
@@ -49,9 +50,9 @@ func TestDemoCryptoprocessing(t *testing.T) {
 	p.waitFor("the PAID result", bigWord("PAID"))
 	p.waitForText("12.50 EUR · ", "order "+order)
 
-	log := readFile(p.logPath)
+	log := e2ekit.ReadFile(p.logPath)
 	if !strings.Contains(log, "order_id="+order+" status=paid") || !strings.Contains(log, "from relay") {
-		p.fail("the demo's log does not record the payment from the relay:\n%s", tail(log, 10))
+		p.fail("the demo's log does not record the payment from the relay:\n%s", e2ekit.Tail(log, 10))
 	}
 	checkNoSecrets(t, "the demo's log", log, cpsandbox.DemoSecretKey)
 
@@ -60,7 +61,7 @@ func TestDemoCryptoprocessing(t *testing.T) {
 	if left, _ := filepath.Glob(filepath.Join(tmp, "*")); len(left) != 0 {
 		p.fail("after q the demo left %q in TMPDIR", left)
 	}
-	if _, err := httpClient.Get(qrText); err == nil {
+	if _, err := e2ekit.HTTPClient.Get(qrText); err == nil {
 		p.fail("the demo's sandbox still answers at %s after q", qrText)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"cryptopos/e2e/e2ekit"
 	"cryptopos/pos"
 )
 
@@ -96,7 +97,7 @@ func TestSaleToPaid(t *testing.T) {
 	if e, ok := p.waitForExit(p.pid(), deadline); !ok || e.reaped() && e.status != "0" {
 		p.fail("q on the Sale screen: the terminal is %s, want exited with status 0", e)
 	}
-	if log := readFile(p.logPath); !strings.Contains(log, "terminal stopped") {
+	if log := e2ekit.ReadFile(p.logPath); !strings.Contains(log, "terminal stopped") {
 		p.fail("the log does not say the terminal stopped")
 	}
 }

@@ -3,9 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"cryptopos/e2e/e2ekit"
 	"cryptopos/journal"
 	"cryptopos/pos"
 	"cryptopos/providers/cryptomus/sandbox"
@@ -39,9 +38,6 @@ const (
 	// screenWidth and screenHeight are the tmux window's size.
 	screenWidth, screenHeight = 80, 24
 )
-
-// httpClient talks to the sandbox like a browser: it follows redirects.
-var httpClient = &http.Client{Timeout: 10 * time.Second}
 
 // ---------------------------------------------------------------------------
 // The sandbox process.
@@ -87,7 +83,7 @@ var (
 // and stops it when the test ends.
 func startSandbox(t *testing.T) *sandboxProc {
 	t.Helper()
-	key := "e2e-payment-key-" + randomHex(8)
+	key := "e2e-payment-key-" + e2ekit.RandomHex(8)
 	out := &syncBuffer{}
 	cmd := exec.Command(binPath, "sandbox", "cryptomus", "--listen", "127.0.0.1:0", "--payment-key", key)
 	cmd.Stdout, cmd.Stderr = out, out
@@ -144,7 +140,7 @@ func (sb *sandboxProc) stop() {
 // invoices lists the sandbox's invoices through its admin endpoint.
 func (sb *sandboxProc) invoices(t *testing.T) []sandbox.AdminInvoice {
 	t.Helper()
-	resp, err := httpClient.Get(sb.URL + "/_sandbox/invoices")
+	resp, err := e2ekit.HTTPClient.Get(sb.URL + "/_sandbox/invoices")
 	if err != nil {
 		t.Fatalf("GET /_sandbox/invoices: %v", err)
 	}
@@ -189,7 +185,7 @@ func clickOnPage(t *testing.T, pageURL, label string) {
 // (the coin picked in a <select>); each value must be one the form offers.
 func submitOnPage(t *testing.T, pageURL, label string, values url.Values) {
 	t.Helper()
-	resp, err := httpClient.Get(pageURL)
+	resp, err := e2ekit.HTTPClient.Get(pageURL)
 	if err != nil {
 		t.Fatalf("GET the payment page %s: %v", pageURL, err)
 	}
@@ -220,7 +216,7 @@ func submitOnPage(t *testing.T, pageURL, label string, values url.Values) {
 		if err != nil {
 			t.Fatalf("the page's form action %q: %v", action, err)
 		}
-		resp, err := httpClient.PostForm(target.String(), values)
+		resp, err := e2ekit.HTTPClient.PostForm(target.String(), values)
 		if err != nil {
 			t.Fatalf("POST %s (%q): %v", target, label, err)
 		}
@@ -672,9 +668,9 @@ func (p *term) dump() {
 		p.t.Logf("last screen (%dx%d):\n%s\n%s\n%s", cols, rows,
 			strings.Repeat("=", cols), screen, strings.Repeat("=", cols))
 	}
-	p.t.Logf("tail of the terminal's log %s:\n%s", p.logPath, tail(readFile(p.logPath), 30))
+	p.t.Logf("tail of the terminal's log %s:\n%s", p.logPath, e2ekit.Tail(e2ekit.ReadFile(p.logPath), 30))
 	for _, o := range p.outputs {
-		p.t.Logf("%s output:\n%s", o.name, tail(o.out.String(), 15))
+		p.t.Logf("%s output:\n%s", o.name, e2ekit.Tail(o.out.String(), 15))
 	}
 }
 
@@ -700,7 +696,7 @@ func (p *term) stop() {
 	if p.noLog {
 		return
 	}
-	log := readFile(p.logPath)
+	log := e2ekit.ReadFile(p.logPath)
 	if log == "" {
 		p.t.Errorf("the terminal's log %s is empty or missing", p.logPath)
 	}
@@ -856,24 +852,4 @@ func writeFile(t *testing.T, path, text string) {
 	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func readFile(path string) string {
-	b, _ := os.ReadFile(path)
-	return string(b)
-}
-
-// tail returns the last n lines of s.
-func tail(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = append([]string{"…"}, lines[len(lines)-n:]...)
-	}
-	return strings.Join(lines, "\n")
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"cryptopos/e2e/e2ekit"
 	"cryptopos/pos"
 	"cryptopos/qr/qrscan"
 )
@@ -208,7 +209,7 @@ func TestKioskOnTheLinuxConsole(t *testing.T) {
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("cryptopos pin: %v\nstdout:\n%s\nstderr:\n%s", err, stdout, stderr)
 	}
-	config := readFile(p.configPath)
+	config := e2ekit.ReadFile(p.configPath)
 	m := regexp.MustCompile(`(?m)^\[kiosk\]\npin_hash = "([^"]+)"$`).FindStringSubmatch(config)
 	if m == nil || strings.Contains(config, managerPIN) {
 		t.Fatalf("cryptopos pin did not write [kiosk] pin_hash (or wrote the PIN) into the config:\n%s", config)
@@ -236,7 +237,7 @@ func TestKioskOnTheLinuxConsole(t *testing.T) {
 		if e := p.exitState(); e.dead || processGone(pid) {
 			p.fail("%s left the locked terminal: it %s", step.key, e)
 		}
-		if s := readFile(fmt.Sprintf("/proc/%d/stat", pid)); strings.Contains(s, ") T ") {
+		if s := e2ekit.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); strings.Contains(s, ") T ") {
 			p.fail("%s suspended the locked terminal (process state T)", step.key)
 		}
 	}
@@ -308,7 +309,7 @@ func TestKioskOnTheLinuxConsole(t *testing.T) {
 	raw := p.recording()
 	p.checkLatin1(raw)
 	checkNoSecrets(t, "the screen", string(raw), managerPIN, wrongPIN)
-	if n := strings.Count(readFile(p.logPath), `msg="terminal stopped"`); n != 1 {
+	if n := strings.Count(e2ekit.ReadFile(p.logPath), `msg="terminal stopped"`); n != 1 {
 		p.fail("the log says \"terminal stopped\" %d times, want 1", n)
 	}
 	p.checkKioskJournal(order, qrText)
@@ -324,7 +325,7 @@ func TestKioskOnTheLinuxConsole(t *testing.T) {
 	if e, ok := p.waitForExit(pid, deadline); !ok || e.reaped() && e.status != "0" {
 		p.fail("SIGTERM: the terminal is %s, want exited with status 0", e)
 	}
-	if n := strings.Count(readFile(p.logPath), `msg="terminal stopped"`); n != 2 {
+	if n := strings.Count(e2ekit.ReadFile(p.logPath), `msg="terminal stopped"`); n != 2 {
 		p.fail("after SIGTERM the log says \"terminal stopped\" %d times, want 2", n)
 	}
 	p.checkLatin1(p.recording()[len(raw):])

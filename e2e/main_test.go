@@ -1,10 +1,10 @@
 package e2e
 
 import (
+	"cryptopos/e2e/e2ekit"
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 )
 
@@ -28,18 +28,13 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "e2e: skipping every test:", skipReason)
 		return m.Run()
 	}
-	dir, err := os.MkdirTemp("", "cryptopos-e2e-bin-")
+	bin, remove, err := e2ekit.Build("cryptopos-e2e-bin-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1
 	}
-	defer os.RemoveAll(dir)
-	binPath = filepath.Join(dir, "cryptopos")
-	build := exec.Command("go", "build", "-o", binPath, "cryptopos")
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "e2e: cannot build cryptopos: %v\n%s", err, out)
-		return 1
-	}
+	defer remove()
+	binPath = bin
 	return m.Run()
 }
 

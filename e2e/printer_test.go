@@ -15,6 +15,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"cryptopos/e2e/e2ekit"
 	"cryptopos/pos"
 	"cryptopos/printer/escposdecode"
 )
@@ -50,7 +51,7 @@ header = %s
 footer = %s
 timeout = %q
 `, strconv.Quote(device), quote(receiptHeader), quote(receiptFooter), printerTimeout.String())
-	writeFile(t, p.configPath, readFile(p.configPath)+section)
+	writeFile(t, p.configPath, e2ekit.ReadFile(p.configPath)+section)
 	p.start()
 	return p
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"cryptopos/cli"
+	"cryptopos/e2e/e2ekit"
 	"cryptopos/pos"
 )
 
@@ -64,7 +65,7 @@ func TestLatePaymentBanner(t *testing.T) {
 
 	// The customer of the 5.00 sale pays after all.
 	req, _ := http.NewRequest(http.MethodPost, p.sb.URL+"/_sandbox/invoices/"+late+"/pay", nil)
-	resp, err := httpClient.Do(req)
+	resp, err := e2ekit.HTTPClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,7 +283,7 @@ func TestInvoiceCLI(t *testing.T) {
 	p.waitForText("History · today")
 	p.sendKeys("Escape")
 	p.waitForText("Amount (EUR)")
-	if log := readFile(p.logPath); !strings.Contains(log, "order_id="+first.OrderID) {
+	if log := e2ekit.ReadFile(p.logPath); !strings.Contains(log, "order_id="+first.OrderID) {
 		p.fail("the log does not tell of the command line's sales")
 	}
 }

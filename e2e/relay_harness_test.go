@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"cryptopos/e2e/e2ekit"
 	"cryptopos/journal"
 	"cryptopos/pos"
 	"cryptopos/providers/cryptoprocessing"
@@ -84,9 +85,9 @@ type keys struct {
 
 func newKeys() keys {
 	return keys{
-		APIKey:     "e2e-api-key-" + randomHex(8),
-		SecretKey:  "e2e-secret-key-" + randomHex(12),
-		RelayToken: "e2e-relay-token-" + randomHex(12),
+		APIKey:     "e2e-api-key-" + e2ekit.RandomHex(8),
+		SecretKey:  "e2e-secret-key-" + e2ekit.RandomHex(12),
+		RelayToken: "e2e-relay-token-" + e2ekit.RandomHex(12),
 	}
 }
 
@@ -116,31 +117,20 @@ func startRelay(t *testing.T, dir string, k keys) *relayProc {
 		t.Fatal(err)
 	}
 	r := &relayProc{keys: k, logPath: filepath.Join(dir, "relay.log")}
-	config := fmt.Sprintf(`# cryptopos relay for an end-to-end test
-[relay]
-listen = "127.0.0.1:0"
-token = %q
-store = %q
-
-[log]
-path = %q
-level = "debug"
-
-[cryptoprocessing]
-api_key = %q
-secret_key = %q
-`, k.RelayToken, filepath.Join(dir, "relay.db"), r.logPath, k.APIKey, k.SecretKey)
+	config := e2ekit.RelayConfig("cryptopos relay for an end-to-end test",
+		e2ekit.RelayKeys{Token: k.RelayToken, APIKey: k.APIKey, SecretKey: k.SecretKey},
+		filepath.Join(dir, "relay.db"), r.logPath)
 	path := filepath.Join(dir, "relay.toml")
 	writeFile(t, path, config)
 	// Registered before the process's own cleanup, so it runs after it.
 	t.Cleanup(func() {
-		log := readFile(r.logPath)
+		log := e2ekit.ReadFile(r.logPath)
 		if log == "" {
 			t.Errorf("the relay's log %s is empty or missing", r.logPath)
 		}
 		checkNoSecrets(t, "the relay's log", log, k.all()...)
 		if t.Failed() {
-			t.Logf("tail of the relay's log:\n%s", tail(log, 20))
+			t.Logf("tail of the relay's log:\n%s", e2ekit.Tail(log, 20))
 		}
 	})
 	r.daemon = startDaemon(t, "the relay", "relay", "--config", path)
@@ -163,7 +153,7 @@ func (r *relayProc) get(t *testing.T, id, token string) (int, relay.Record, stri
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := httpClient.Do(req)
+	resp, err := e2ekit.HTTPClient.Do(req)
 	if err != nil {
 		t.Fatalf("GET %s: %v", req.URL, err)
 	}
@@ -205,7 +195,7 @@ func (r *relayProc) postCallback(t *testing.T, body []byte, apiKey, signature st
 	if signature != "" {
 		req.Header.Set("X-Processing-Signature", signature)
 	}
-	resp, err := httpClient.Do(req)
+	resp, err := e2ekit.HTTPClient.Do(req)
 	if err != nil {
 		t.Fatalf("POST %s: %v", r.CallbackURL, err)
 	}
@@ -256,22 +246,8 @@ func startCPSandbox(t *testing.T, callbackURL string, k keys) *cpSandbox {
 // none); it returns the HTTP status.
 func (s *cpSandbox) admin(t *testing.T, method, path string, v any) int {
 	t.Helper()
-	req, err := http.NewRequest(method, s.URL+"/_sandbox"+path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := httpClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s /_sandbox%s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if v != nil && resp.StatusCode == http.StatusOK {
-		if err := json.Unmarshal(body, v); err != nil {
-			t.Fatalf("%s /_sandbox%s: %v in %s", method, path, err, body)
-		}
-	}
-	return resp.StatusCode
+	code, _ := e2ekit.AdminCall(t, method, s.URL+"/_sandbox"+path, v)
+	return code
 }
 
 // invoice returns the sandbox's invoice by foreign_id (our order id).
@@ -351,7 +327,7 @@ func (s *cpSandbox) create(t *testing.T, body string) cpsandbox.AdminInvoice {
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Processing-Key", s.keys.APIKey)
 	req.Header.Set("X-Processing-Signature", cryptoprocessing.Sign([]byte(body), s.keys.SecretKey))
-	resp, err := httpClient.Do(req)
+	resp, err := e2ekit.HTTPClient.Do(req)
 	if err != nil {
 		t.Fatalf("POST %s: %v", req.URL, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"cryptopos/e2e/e2ekit"
 	"cryptopos/providers/cryptoprocessing"
 	cpsandbox "cryptopos/providers/cryptoprocessing/sandbox"
 )
@@ -27,7 +28,7 @@ func TestRelayRejectsForgedCallbacks(t *testing.T) {
 	sb := startCPSandbox(t, r.CallbackURL, k)
 
 	// A terminal without the token reads nothing.
-	id := "e2e-" + randomHex(6)
+	id := "e2e-" + e2ekit.RandomHex(6)
 	if code, _, body := r.get(t, id, ""); code != http.StatusUnauthorized {
 		t.Errorf("GET without a token: %d %s, want 401", code, body)
 	}
@@ -100,11 +101,11 @@ func TestRelayRejectsForgedCallbacks(t *testing.T) {
 		t.Errorf("the relay keeps a payload other than the confirmed callback's bytes:\n%s\n%s", rec.Payload, confirmed)
 	}
 	// The relay's log tells the held callback came last and changed nothing.
-	log := readFile(r.logPath)
+	log := e2ekit.ReadFile(r.logPath)
 	stored := strings.Index(log, "id="+id+" status=confirmed final=true version=1")
 	ignored := strings.LastIndex(log, `msg="relay: callback changes nothing (duplicate or older)"`)
 	if stored < 0 || ignored < stored || !strings.Contains(log[ignored:], "id="+id+" status=processing kept_status=confirmed") {
-		t.Errorf("the relay's log does not show the confirmed callback stored, then the late processing one ignored:\n%s", tail(log, 12))
+		t.Errorf("the relay's log does not show the confirmed callback stored, then the late processing one ignored:\n%s", e2ekit.Tail(log, 12))
 	}
 
 	// The earlier processing callback, replayed by hand with its genuine
@@ -133,7 +134,7 @@ func TestRelayRejectsForgedCallbacks(t *testing.T) {
 			"want the confirmed record unchanged, version 1, 4 authentic callbacks (received %s)",
 			after.Status, after.Version, after.Callbacks, after.ReceivedAt, rec.ReceivedAt)
 	}
-	if n := strings.Count(readFile(r.logPath), "relay: callback refused: not signed by the provider"); n != 6 {
+	if n := strings.Count(e2ekit.ReadFile(r.logPath), "relay: callback refused: not signed by the provider"); n != 6 {
 		t.Errorf("the relay's log counts %d refused callbacks, want 6", n)
 	}
 }

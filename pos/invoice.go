@@ -71,6 +71,22 @@ func (inv Invoice) PayLine() string {
 	return s
 }
 
+// PaidLine says what arrived: "0.0001 BTC", or "0.0001 of 0.0003 BTC" when
+// it is not what was asked; the asked amount for a sale paid exactly with
+// no amount reported; "" when nothing is known to have arrived.
+func (inv Invoice) PaidLine() string {
+	switch {
+	case !inv.Paid.IsZero() && !inv.PayAmount.IsZero() && inv.Paid.Currency == inv.PayAmount.Currency &&
+		!inv.Paid.Amount.Equal(inv.PayAmount.Amount):
+		return FormatAmount(inv.Paid.Amount, inv.Paid.Currency) + " of " + inv.PayAmount.String()
+	case !inv.Paid.IsZero():
+		return inv.Paid.String()
+	case inv.Status == StatusPaid:
+		return inv.PayAmount.String()
+	}
+	return ""
+}
+
 // ParsePayOption reads "BTC" or "USDT:tron" as written in the config.
 func ParsePayOption(s string) (PayOption, error) {
 	code, network, _ := strings.Cut(strings.TrimSpace(s), ":")

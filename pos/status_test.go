@@ -151,3 +151,25 @@ func TestPayLineNamesTheNetworkWhereItMatters(t *testing.T) {
 		t.Error("no amount should give no line")
 	}
 }
+
+func TestPaidLineSaysWhatArrived(t *testing.T) {
+	btc := func(s string) Money { return Money{Amount: decimal.RequireFromString(s), Currency: "BTC"} }
+	tests := []struct {
+		name string
+		inv  Invoice
+		want string
+	}{
+		{"paid exactly, amount reported", Invoice{Status: StatusPaid, PayAmount: btc("0.0003"), Paid: btc("0.0003")}, "0.0003 BTC"},
+		{"paid exactly, no amount reported", Invoice{Status: StatusPaid, PayAmount: btc("0.0003")}, "0.0003 BTC"},
+		{"underpaid", Invoice{Status: StatusUnderpaid, PayAmount: btc("0.0003"), Paid: btc("0.0001")}, "0.0001 of 0.0003 BTC"},
+		{"paid in another coin", Invoice{Status: StatusPaid, PayAmount: btc("0.0003"), Paid: Money{Amount: decimal.RequireFromString("20"), Currency: "USDT"}}, "20.00 USDT"},
+		{"expired, nothing arrived", Invoice{Status: StatusExpired, PayAmount: btc("0.0003")}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.inv.PaidLine(); got != tt.want {
+				t.Errorf("PaidLine() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

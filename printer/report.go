@@ -100,7 +100,7 @@ func entries(b *escpos.Builder, f Format, r pos.Report, title string, list []pos
 		}
 		b.Line(when + " " + inv.OrderID)
 		b.Pair("  "+what, fiat(inv.Amount))
-		if paid := paidWords(inv); paid != "" {
+		if paid := inv.PaidLine(); paid != "" {
 			line := paid + " arrived"
 			if e.Kind == pos.ExceptionUnderpaid && e.ValueKnown {
 				line += ", worth " + fiat(e.Value)
@@ -108,20 +108,6 @@ func entries(b *escpos.Builder, f Format, r pos.Report, title string, list []pos
 			b.Indent(2, line)
 		}
 	}
-}
-
-// paidWords says what arrived: "0.0001 BTC", "0.0001 of 0.0003 BTC".
-func paidWords(inv pos.Invoice) string {
-	switch {
-	case !inv.Paid.IsZero() && !inv.PayAmount.IsZero() && inv.Paid.Currency == inv.PayAmount.Currency &&
-		!inv.Paid.Amount.Equal(inv.PayAmount.Amount):
-		return pos.FormatAmount(inv.Paid.Amount, inv.Paid.Currency) + " of " + inv.PayAmount.String()
-	case !inv.Paid.IsZero():
-		return inv.Paid.String()
-	case inv.Status == pos.StatusPaid:
-		return inv.PayAmount.String()
-	}
-	return ""
 }
 
 // statusLabel is a status in a word or two, for the report's narrow lines.

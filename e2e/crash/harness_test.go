@@ -5,10 +5,7 @@ package crash
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -27,6 +24,7 @@ import (
 	"github.com/creack/pty"
 	"github.com/hinshun/vt10x"
 
+	"cryptopos/e2e/e2ekit"
 	"cryptopos/journal"
 	"cryptopos/pos"
 	"cryptopos/providers/cryptomus/sandbox"
@@ -38,9 +36,6 @@ const (
 	// deadline is how long a wait for the screen or a process lasts.
 	deadline = 15 * time.Second
 )
-
-// httpClient talks to sandboxes and relays.
-var httpClient = &http.Client{Timeout: 10 * time.Second}
 
 // ---------------------------------------------------------------------------
 // A process in a pseudo-terminal.
@@ -429,7 +424,7 @@ func startCMSandbox(t *testing.T, env []string, key string) *cmSandbox {
 func (s *cmSandbox) invoices(t *testing.T) []sandbox.AdminInvoice {
 	t.Helper()
 	var list []sandbox.AdminInvoice
-	if code, body := adminCall(t, http.MethodGet, s.URL+"/_sandbox/invoices", &list); code != http.StatusOK {
+	if code, body := e2ekit.AdminCall(t, http.MethodGet, s.URL+"/_sandbox/invoices", &list); code != http.StatusOK {
 		t.Fatalf("GET /_sandbox/invoices: %d %s", code, body)
 	}
 	return list
@@ -439,7 +434,7 @@ func (s *cmSandbox) invoices(t *testing.T) []sandbox.AdminInvoice {
 func (s *cmSandbox) invoice(t *testing.T, orderID string) sandbox.AdminInvoice {
 	t.Helper()
 	var inv sandbox.AdminInvoice
-	if code, body := adminCall(t, http.MethodGet, s.URL+"/_sandbox/invoices/"+orderID, &inv); code != http.StatusOK {
+	if code, body := e2ekit.AdminCall(t, http.MethodGet, s.URL+"/_sandbox/invoices/"+orderID, &inv); code != http.StatusOK {
 		t.Fatalf("GET /_sandbox/invoices/%s: %d %s", orderID, code, body)
 	}
 	return inv
@@ -449,33 +444,11 @@ func (s *cmSandbox) invoice(t *testing.T, orderID string) sandbox.AdminInvoice {
 // for an action the invoice's state refuses).
 func (s *cmSandbox) drive(t *testing.T, orderID string, action sandbox.Action) int {
 	t.Helper()
-	code, body := adminCall(t, http.MethodPost, s.URL+"/_sandbox/invoices/"+orderID+"/"+string(action), nil)
+	code, body := e2ekit.AdminCall(t, http.MethodPost, s.URL+"/_sandbox/invoices/"+orderID+"/"+string(action), nil)
 	if code != http.StatusOK && code != http.StatusConflict {
 		t.Fatalf("POST /_sandbox/invoices/%s/%s: %d %s", orderID, action, code, body)
 	}
 	return code
-}
-
-// adminCall calls an admin endpoint and decodes its JSON answer into v
-// (nil: none) on 200.
-func adminCall(t *testing.T, method, url string, v any) (int, string) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := httpClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if v != nil && resp.StatusCode == http.StatusOK {
-		if err := json.Unmarshal(body, v); err != nil {
-			t.Fatalf("%s %s: %v in %s", method, url, err, body)
-		}
-	}
-	return resp.StatusCode, string(body)
 }
 
 // ---------------------------------------------------------------------------
@@ -556,26 +529,6 @@ func writeFile(t *testing.T, path, text string, mode os.FileMode) {
 	if err := os.Chmod(path, mode); err != nil { // whatever the umask
 		t.Fatal(err)
 	}
-}
-
-func readFile(path string) string {
-	b, _ := os.ReadFile(path)
-	return string(b)
-}
-
-// tail returns the last n lines of s.
-func tail(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = append([]string{"…"}, lines[len(lines)-n:]...)
-	}
-	return strings.Join(lines, "\n")
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 // exitedCleanly reports whether a process exited by itself with status 0.

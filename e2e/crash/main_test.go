@@ -3,10 +3,9 @@
 package crash
 
 import (
+	"cryptopos/e2e/e2ekit"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 )
 
@@ -24,18 +23,14 @@ func TestMain(m *testing.M) {
 }
 
 func run(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "cryptopos-crash-bin-")
+	bin, remove, err := e2ekit.Build("cryptopos-crash-bin-")
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "crash:", err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	binPath = filepath.Join(dir, "cryptopos")
-	build := exec.Command("go", "build", "-o", binPath, "cryptopos")
-	if out, err := build.CombinedOutput(); err != nil {
-		skipReason = fmt.Sprintf("cannot build cryptopos: %v\n%s", err, out)
+		skipReason = err.Error()
 		fmt.Fprintln(os.Stderr, "crash: skipping every test:", skipReason)
+		return m.Run()
 	}
+	defer remove()
+	binPath = bin
 	return m.Run()
 }
 

@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"cryptopos/e2e/e2ekit"
 	"cryptopos/providers/cryptoprocessing"
 	"cryptopos/relay"
 )
@@ -31,9 +32,9 @@ type relayKeys struct{ APIKey, SecretKey, Token string }
 
 func newRelayKeys(tag string) relayKeys {
 	return relayKeys{
-		APIKey:    tag + "-api-key-" + randomHex(8),
-		SecretKey: tag + "-secret-key-" + randomHex(12),
-		Token:     tag + "-relay-token-" + randomHex(12),
+		APIKey:    tag + "-api-key-" + e2ekit.RandomHex(8),
+		SecretKey: tag + "-secret-key-" + e2ekit.RandomHex(12),
+		Token:     tag + "-relay-token-" + e2ekit.RandomHex(12),
 	}
 }
 
@@ -54,20 +55,8 @@ var relayListening = regexp.MustCompile(`cryptopos relay listening on (http://\S
 func newRelayRig(t *testing.T, dir string, k relayKeys) *relayRig {
 	r := &relayRig{t: t, keys: k, env: cleanEnv(t, dir), dir: dir,
 		config: filepath.Join(dir, "relay.toml"), store: filepath.Join(dir, "relay.db"), log: filepath.Join(dir, "relay.log")}
-	writeFile(t, r.config, fmt.Sprintf(`# cryptopos relay, crash test
-[relay]
-listen = "127.0.0.1:0"
-token = %q
-store = %q
-
-[log]
-path = %q
-level = "debug"
-
-[cryptoprocessing]
-api_key = %q
-secret_key = %q
-`, k.Token, r.store, r.log, k.APIKey, k.SecretKey), 0o600)
+	writeFile(t, r.config, e2ekit.RelayConfig("cryptopos relay, crash test",
+		e2ekit.RelayKeys{Token: k.Token, APIKey: k.APIKey, SecretKey: k.SecretKey}, r.store, r.log), 0o600)
 	empty := ""
 	r.url.Store(&empty)
 	return r
@@ -351,7 +340,7 @@ func TestRelayCrash(t *testing.T) {
 	}
 	t.Logf("seed %d: %d kills in %s; %d callbacks answered 200, %d logged in the store; answers (0 = none): %s",
 		seed, kills, took.Round(time.Millisecond), len(acked), len(logged), strings.Join(codes, ", "))
-	checkNoSecrets(t, "the relay's log", readFile(r.log), r.keys.all()...)
+	checkNoSecrets(t, "the relay's log", e2ekit.ReadFile(r.log), r.keys.all()...)
 }
 
 func (k relayKeys) all() []string { return []string{k.APIKey, k.SecretKey, k.Token} }
@@ -418,7 +407,7 @@ func TestRelaySlowAndBigClients(t *testing.T) {
 	t.Run("body over the cap", func(t *testing.T) {
 		t.Parallel()
 		c := &http.Client{Timeout: 10 * time.Second}
-		id := "big-" + randomHex(4)
+		id := "big-" + e2ekit.RandomHex(4)
 		body := []byte(fmt.Sprintf(`{"id":1,"foreign_id":%q,"type":"invoice","status":"confirmed","pad":"%s"}`,
 			id, strings.Repeat("x", relay.DefaultMaxBody)))
 		got413 := 0

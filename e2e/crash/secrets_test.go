@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"cryptopos/e2e/e2ekit"
 	"cryptopos/providers/cryptoprocessing"
 )
 
@@ -147,13 +148,13 @@ func TestNoSecretLeaks(t *testing.T) {
 	s := struct {
 		payment, wrongPayment, apiKey, secretKey, wrongSecret, token, wrongToken, pin string
 	}{
-		payment:      "leak-payment-key-" + randomHex(10),
-		wrongPayment: "leak-wrong-payment-key-" + randomHex(10),
-		apiKey:       "leak-api-key-" + randomHex(10),
-		secretKey:    "leak-secret-key-" + randomHex(12),
-		wrongSecret:  "leak-wrong-secret-key-" + randomHex(12),
-		token:        "leak-relay-token-" + randomHex(12),
-		wrongToken:   "leak-wrong-relay-token-" + randomHex(12),
+		payment:      "leak-payment-key-" + e2ekit.RandomHex(10),
+		wrongPayment: "leak-wrong-payment-key-" + e2ekit.RandomHex(10),
+		apiKey:       "leak-api-key-" + e2ekit.RandomHex(10),
+		secretKey:    "leak-secret-key-" + e2ekit.RandomHex(12),
+		wrongSecret:  "leak-wrong-secret-key-" + e2ekit.RandomHex(12),
+		token:        "leak-relay-token-" + e2ekit.RandomHex(12),
+		wrongToken:   "leak-wrong-relay-token-" + e2ekit.RandomHex(12),
 		pin:          pin,
 	}
 	l := &leakCheck{t: t, secrets: []secret{
@@ -217,9 +218,9 @@ secret_key = %q
 	k := &kioskRun{t: t, p: p, log: logPath}
 	k.await("the Sale screen", onSale)
 	// The embedded relay: refusals and an authentic callback.
-	relayURL := regexp.MustCompile(`msg="relay serving" url=(\S+)`).FindStringSubmatch(readFile(logPath))
+	relayURL := regexp.MustCompile(`msg="relay serving" url=(\S+)`).FindStringSubmatch(e2ekit.ReadFile(logPath))
 	if relayURL == nil {
-		t.Fatalf("the terminal's log does not say where its relay serves:\n%s", readFile(logPath))
+		t.Fatalf("the terminal's log does not say where its relay serves:\n%s", e2ekit.ReadFile(logPath))
 	}
 	checkRelayRefusals(t, relayURL[1], relayKeys{APIKey: s.apiKey, SecretKey: s.secretKey, Token: s.token}, s.wrongToken, s.wrongSecret)
 	// A sale, paid.
@@ -344,7 +345,7 @@ func (k *kioskRun) await(desc string, cond func(string) bool) string {
 	s, ok := k.p.await(deadline, cond)
 	if !ok {
 		k.t.Fatalf("still waiting for %s (the terminal is %s); screen:\n%s\ntail of its log:\n%s", desc, describeState(k.p.state), s,
-			tail(readFile(k.log), 30))
+			e2ekit.Tail(e2ekit.ReadFile(k.log), 30))
 	}
 	return s
 }
@@ -353,9 +354,9 @@ func (k *kioskRun) await(desc string, cond func(string) bool) string {
 func (k *kioskRun) awaitLog(desc, re string) {
 	k.t.Helper()
 	r := regexp.MustCompile(re)
-	for start := time.Now(); !r.MatchString(readFile(k.log)); time.Sleep(20 * time.Millisecond) {
+	for start := time.Now(); !r.MatchString(e2ekit.ReadFile(k.log)); time.Sleep(20 * time.Millisecond) {
 		if time.Since(start) > deadline {
-			k.t.Fatalf("the log does not show %s (%s); screen:\n%s\ntail of the log:\n%s", desc, re, k.p.currentScreen(), tail(readFile(k.log), 30))
+			k.t.Fatalf("the log does not show %s (%s); screen:\n%s\ntail of the log:\n%s", desc, re, k.p.currentScreen(), e2ekit.Tail(e2ekit.ReadFile(k.log), 30))
 		}
 	}
 }
@@ -379,7 +380,7 @@ func checkRelayRefusals(t *testing.T, url string, k relayKeys, wrongToken, wrong
 	r := &relayRig{t: t, keys: k}
 	r.url.Store(&url)
 	c := &http.Client{Timeout: 5 * time.Second}
-	id := "leak-" + randomHex(4)
+	id := "leak-" + e2ekit.RandomHex(4)
 	for _, tok := range []string{"", wrongToken, k.Token + "x", strings.ToUpper(k.Token)} {
 		if code, _ := r.get(c, id, tok); code != http.StatusUnauthorized {
 			t.Errorf("GET with a missing or wrong token: %d, want 401", code)
@@ -477,7 +478,7 @@ pay_currencies = ["BTC", "ETH"]
 	k := &kioskRun{t: t, p: p, log: log}
 	order := k.sell("12.50", "1")
 	for _, action := range []string{"choose", "pay"} {
-		if code, body := adminCall(t, http.MethodPost, sbURL+"/_sandbox/invoices/"+order+"/"+action, nil); code != http.StatusOK {
+		if code, body := e2ekit.AdminCall(t, http.MethodPost, sbURL+"/_sandbox/invoices/"+order+"/"+action, nil); code != http.StatusOK {
 			t.Fatalf("the Cryptoprocessing sandbox: %s %s: %d %s", order, action, code, body)
 		}
 	}
@@ -532,8 +533,8 @@ func TestNoSecretLeaksInConfigErrors(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	env := cleanEnv(t, dir)
-	payment, apiKey, secretKey := "leak-payment-key-"+randomHex(10), "leak-api-key-"+randomHex(10), "leak-secret-key-"+randomHex(12)
-	token := "leak-relay-token-" + randomHex(12)
+	payment, apiKey, secretKey := "leak-payment-key-"+e2ekit.RandomHex(10), "leak-api-key-"+e2ekit.RandomHex(10), "leak-secret-key-"+e2ekit.RandomHex(12)
+	token := "leak-relay-token-" + e2ekit.RandomHex(12)
 	digits := fmt.Sprintf("%d%021d", 1+rand.IntN(9), rand.Int64N(1e18)) // a key that TOML would read as a number
 	secrets := []secret{{"payment", payment}, {"api", apiKey}, {"secret", secretKey}, {"token", token}, {"numeric", digits}}
 
@@ -632,7 +633,7 @@ func TestConfigPermissionWarning(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	env := cleanEnv(t, dir)
-	sb := startCMSandbox(t, env, "perm-payment-key-"+randomHex(8))
+	sb := startCMSandbox(t, env, "perm-payment-key-"+e2ekit.RandomHex(8))
 	const warning = "can be read by every user of this machine"
 	for _, mode := range []os.FileMode{0o644, 0o600, 0o640} {
 		t.Run(fmt.Sprintf("%04o", mode), func(t *testing.T) {
@@ -670,9 +671,9 @@ path = %q
 			if state, ok := p.quit("\x03"); !ok || !exitedCleanly(state) {
 				t.Errorf("ctrl+c: %v", state)
 			}
-			logged := strings.Contains(readFile(logPath), "config file readable by all users")
+			logged := strings.Contains(e2ekit.ReadFile(logPath), "config file readable by all users")
 			if logged != (mode&0o004 != 0) {
-				t.Errorf("mode %04o: the log says the config is readable by all: %t, want %t\n%s", mode, logged, mode&0o004 != 0, readFile(logPath))
+				t.Errorf("mode %04o: the log says the config is readable by all: %t, want %t\n%s", mode, logged, mode&0o004 != 0, e2ekit.ReadFile(logPath))
 			}
 
 			// The relay, on the same file's mode.
@@ -688,7 +689,7 @@ path = %q
 [cryptoprocessing]
 api_key = "perm-api-key"
 secret_key = "perm-secret-key"
-`, "perm-token-"+randomHex(12), filepath.Join(cdir, "relay.db"), filepath.Join(cdir, "relay.log")), mode)
+`, "perm-token-"+e2ekit.RandomHex(12), filepath.Join(cdir, "relay.db"), filepath.Join(cdir, "relay.log")), mode)
 			d := startDaemon(t, "the relay", env, "relay", "--config", rconfig)
 			d.waitOutput(t, relayListening)
 			d.stop()

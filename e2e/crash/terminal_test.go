@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"cryptopos/e2e/e2ekit"
 	"cryptopos/journal"
 	"cryptopos/pos"
 	"cryptopos/providers/cryptomus/sandbox"
@@ -129,7 +130,7 @@ func newCrashRig(t *testing.T, seed uint64) *crashRig {
 		qrBytes:     20000,
 	}
 	r.env = cleanEnv(t, dir)
-	r.sb = startCMSandbox(t, r.env, "crash-payment-key-"+randomHex(8))
+	r.sb = startCMSandbox(t, r.env, "crash-payment-key-"+e2ekit.RandomHex(8))
 	writeFile(t, r.configPath, fmt.Sprintf(`# cryptopos crash test
 provider = "cryptomus"
 
@@ -162,7 +163,7 @@ func (r *crashRig) fail(p *ptyProc, format string, args ...any) {
 		msg += fmt.Sprintf("\nthe terminal is %s; last screen:\n%s\n%s%s", describeState(p.state),
 			strings.Repeat("=", screenCols), p.currentScreen(), strings.Repeat("=", screenCols))
 	}
-	msg += "\ntail of the terminal's log:\n" + tail(readFile(r.logPath), 25)
+	msg += "\ntail of the terminal's log:\n" + e2ekit.Tail(e2ekit.ReadFile(r.logPath), 25)
 	r.t.Fatal(msg)
 }
 
