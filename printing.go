@@ -107,29 +107,25 @@ func (p *printing) Retry() { p.queue.Retry() }
 // Results reports every attempt.
 func (p *printing) Results() <-chan ui.PrintResult { return p.results }
 
-// autoPrint prints a sale's receipt when it turns paid in this process:
-// not again when a restart finds it paid already.
+// autoPrint prints a sale's receipt when it turns paid: while on screen,
+// after a restart that finds it paid, or as a late payment. A sale found
+// paid before this process first watched it is not printed again.
 func (p *printing) autoPrint() (stop func()) {
 	sub := p.engine.Subscribe()
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		open := map[string]bool{} // seen unpaid in this process
 		for {
 			s, err := sub.Next(context.Background())
 			if err != nil {
 				return
 			}
-			inv := s.Invoice
-			switch {
-			case !inv.Status.Success():
-				open[inv.OrderID] = true
-			case open[inv.OrderID]:
-				delete(open, inv.OrderID)
-				if err := p.Receipt(inv, false); err != nil {
-					p.log.Warn("no receipt for a paid sale", "order_id", inv.OrderID, "err", err)
-				}
+			if !s.TurnedPaid {
+				continue
+			}
+			if err := p.Receipt(s.Invoice, false); err != nil {
+				p.log.Warn("no receipt for a paid sale", "order_id", s.Invoice.OrderID, "err", err)
 			}
 		}
 	}()

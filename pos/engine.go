@@ -82,6 +82,11 @@ type Snapshot struct {
 	// LateWatch is set while a sale that ended unpaid is still checked for
 	// a late payment.
 	LateWatch bool
+	// TurnedPaid is set on the snapshot in which the sale turned paid in
+	// this engine (also when a restart finds it paid at its first check, and
+	// for a late payment): the moment to print its receipt. A subscription
+	// that merges an invoice's snapshots keeps it.
+	TurnedPaid bool
 }
 
 // Engine takes sales from creation to a final status: it journals each
@@ -501,6 +506,7 @@ type watch struct {
 	done        bool
 	lateUntil   time.Time // when a sale that ended unpaid stops being checked
 	lateChecks  int
+	turnedPaid  bool // until the next snapshot carries it
 }
 
 func (w *watch) poke() {
@@ -510,10 +516,19 @@ func (w *watch) poke() {
 	}
 }
 
+// snapshot is the watch as it stands; w.mu is held.
 func (w *watch) snapshot() Snapshot {
 	return Snapshot{Invoice: w.inv, LastChecked: w.lastChecked, Trouble: w.trouble,
 		NextCheck: w.nextCheck, Watching: !w.done, Source: w.source, SourceAt: w.sourceAt,
-		LateWatch: !w.done && w.inv.Status.Final()}
+		LateWatch: !w.done && w.inv.Status.Final(), TurnedPaid: w.turnedPaid}
+}
+
+// toPublish is the snapshot to publish; TurnedPaid goes out once. w.mu is
+// held.
+func (w *watch) toPublish() Snapshot {
+	s := w.snapshot()
+	w.turnedPaid = false
+	return s
 }
 
 // settle decides whether the watch goes on; w.mu is held. An open sale is
@@ -551,7 +566,7 @@ func (e *Engine) run(w *watch) {
 			// rely on the next check being scheduled.
 			timer = e.clock.After(delay)
 		}
-		snap := w.snapshot()
+		snap := w.toPublish()
 		w.mu.Unlock()
 		if stop {
 			e.mu.Lock()
@@ -645,6 +660,9 @@ func (e *Engine) step(w *watch) {
 		return
 	}
 	w.inv.UpdatedAt = w.lastChecked
+	if !before.Success() && w.inv.Status.Success() {
+		w.turnedPaid = true
+	}
 	switch {
 	case before.Final() && !before.Success() && (w.inv.Status.Success() || paidMore(paidBefore, w.inv.Paid)):
 		w.inv.Late, w.inv.LateAcknowledged = true, false
@@ -845,7 +863,7 @@ func (e *Engine) replace(ctx context.Context, w *watch, old Invoice, dup error) 
 	w.inv.ReplacedBy, w.trouble = next.OrderID, nil // the last attempt worked
 	w.inv.Reason = "Replaced by " + next.OrderID + ": " + e.provider.Name() + " made this invoice but could not return it, so it was cancelled."
 	e.record(w, "cancelled and replaced by "+next.OrderID)
-	snap := w.snapshot()
+	snap := w.toPublish()
 	w.mu.Unlock()
 	e.log.Info("invoice replaced", "order_id", old.OrderID, "replaced_by", next.OrderID)
 

@@ -392,3 +392,50 @@ func TestOrderIDsAreUniqueAndProviderSafe(t *testing.T) {
 		seen[inv.OrderID] = true
 	}
 }
+
+// TurnedPaid marks the one snapshot in which a sale turns paid: the moment
+// its receipt prints. A restart that finds a sale paid at its first check
+// marks it too, since no receipt was printed for it yet.
+func TestTurnedPaidMarksTheMomentASaleIsPaid(t *testing.T) {
+	r := newRig(t, nil)
+	inv := r.sale()
+	s := r.until("created", func(s pos.Snapshot) bool { return s.Invoice.Created() })
+	if s.TurnedPaid {
+		t.Fatal("a waiting sale turned paid")
+	}
+	r.provider.Set(inv.OrderID, pos.StatusConfirming, nil)
+	r.clock.Advance(3 * time.Second)
+	if s := r.until("confirming", func(s pos.Snapshot) bool { return s.Invoice.Status == pos.StatusConfirming }); s.TurnedPaid {
+		t.Fatal("a confirming sale turned paid")
+	}
+	r.provider.Set(inv.OrderID, pos.StatusPaid, nil)
+	r.clock.Advance(3 * time.Second)
+	if s := r.until("paid", func(s pos.Snapshot) bool { return s.Invoice.Status == pos.StatusPaid }); !s.TurnedPaid {
+		t.Fatal("the paid snapshot is not marked TurnedPaid")
+	}
+	if snap, watched := r.engine.Watching(inv.OrderID); watched {
+		t.Fatalf("still watched: %+v", snap)
+	}
+
+	// The terminal stops with a sale waiting; the customer pays meanwhile.
+	inv = r.sale()
+	r.until("created", func(s pos.Snapshot) bool { return s.Invoice.Created() })
+	r.sub.Close()
+	r.engine.Close()
+	r.provider.Set(inv.OrderID, pos.StatusPaid, nil)
+	second := pos.NewEngine(r.provider, r.journal, r.clock, pos.EngineConfig{}, nil)
+	defer second.Close()
+	sub := second.Subscribe()
+	defer sub.Close()
+	if _, _, err := second.Resume(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for s := range snapshots(t, sub) {
+		if s.Invoice.OrderID == inv.OrderID && s.Invoice.Status == pos.StatusPaid {
+			if !s.TurnedPaid {
+				t.Fatal("a sale found paid after a restart is not marked TurnedPaid")
+			}
+			break
+		}
+	}
+}

@@ -66,8 +66,10 @@ func (s *Subscription) Close() {
 func (s *Subscription) put(snap Snapshot) {
 	s.mu.Lock()
 	id := snap.Invoice.OrderID
-	if _, queued := s.pending[id]; !queued {
+	if old, queued := s.pending[id]; !queued {
 		s.order = append(s.order, id)
+	} else if old.TurnedPaid {
+		snap.TurnedPaid = true // merged, the moment is not lost
 	}
 	s.pending[id] = snap
 	s.mu.Unlock()
