@@ -113,15 +113,18 @@ func (j *Journal) Update(ctx context.Context, inv pos.Invoice, note string) erro
 		return err
 	}
 	err := j.write(ctx, func(tx *sql.Tx) error {
-		// The flags only ever go from 0 to 1: another process watching the
-		// same invoice (the terminal and a script) never clears them.
-		var dismissed, late, lateAck bool
-		err := tx.QueryRowContext(ctx, `SELECT dismissed, late, late_ack FROM invoices WHERE order_id = ?`,
-			inv.OrderID).Scan(&dismissed, &late, &lateAck)
+		// Another process watching the same invoice (the terminal and a
+		// script) never clears a flag nor moves a final status back.
+		stored, err := scanInvoice(tx.QueryRowContext(ctx, `SELECT `+columns+` FROM invoices WHERE order_id = ?`, inv.OrderID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return &notInJournalError{orderID: inv.OrderID}
 		} else if err != nil {
 			return err
+		}
+		dismissed, late, lateAck := stored.Dismissed, stored.Late, stored.LateAcknowledged
+		if pos.Outdated(stored, inv) {
+			stored.UpdatedAt = inv.UpdatedAt
+			inv = stored
 		}
 		inv.Dismissed, inv.Late, inv.LateAcknowledged = inv.Dismissed || dismissed, inv.Late || late, inv.LateAcknowledged || lateAck
 		// values(inv)[1:] skips order_id, the key, which never changes.

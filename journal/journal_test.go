@@ -168,7 +168,12 @@ func TestRoundTrip(t *testing.T) {
 
 			// Update every field and read it back.
 			up := fullInvoice(tt.inv.OrderID)
-			up.Status = pos.StatusPaid
+			// The same outcome, or an open status: neither this write nor
+			// the one back below moves a final status back.
+			up.Status = pos.StatusConfirming
+			if tt.inv.Status.Final() {
+				up.Status = tt.inv.Status
+			}
 			up.Dismissed = up.Dismissed || tt.inv.Dismissed // flags never clear
 			if err := j.Update(ctx, up, "updated"); err != nil {
 				t.Fatal(err)
@@ -448,11 +453,12 @@ func TestUnfinished(t *testing.T) {
 	}
 	want = append(want, "pos-tie-a", "pos-tie-b")
 	// A late payment reopened by Reissue is unfinished again.
-	reissued := pos.Invoice{OrderID: "pos-reissued", CreatedAt: t0.Add(2 * time.Hour), Status: pos.StatusExpired}
+	reissued := pos.Invoice{OrderID: "pos-reissued", CreatedAt: t0.Add(2 * time.Hour), Status: pos.StatusExpired,
+		ExpiresAt: t0.Add(2*time.Hour + 15*time.Minute)}
 	if err := j.Insert(ctx, reissued, ""); err != nil {
 		t.Fatal(err)
 	}
-	reissued.Status = pos.StatusWaiting
+	reissued.Status, reissued.ExpiresAt = pos.StatusWaiting, t0.Add(4*time.Hour)
 	if err := j.Update(ctx, reissued, "renewed"); err != nil {
 		t.Fatal(err)
 	}
@@ -722,6 +728,54 @@ func TestUpdateNeverClearsFlags(t *testing.T) {
 	got, _ := j.Get(ctx, "flags")
 	if !got.Dismissed || !got.Late || !got.LateAcknowledged {
 		t.Fatalf("flags cleared by a stale writer: %+v", got)
+	}
+}
+
+// A process with a copy read before the sale ended (a script watching the
+// same sale as the terminal) never moves its outcome back; a late payment
+// and a renewal of an expired invoice still go through.
+func TestUpdateNeverMovesAnOutcomeBack(t *testing.T) {
+	ctx := context.Background()
+	expires := t0.Add(15 * time.Minute)
+	tests := []struct {
+		name         string
+		stored, next pos.Status
+		nextExpires  time.Time
+		want         pos.Status
+	}{
+		{"stale waiting over paid", pos.StatusPaid, pos.StatusWaiting, expires, pos.StatusPaid},
+		{"stale expired over paid", pos.StatusPaid, pos.StatusExpired, expires, pos.StatusPaid},
+		{"stale confirming over expired", pos.StatusExpired, pos.StatusConfirming, expires, pos.StatusExpired},
+		{"late payment over expired", pos.StatusExpired, pos.StatusPaid, expires, pos.StatusPaid},
+		{"renewal of expired", pos.StatusExpired, pos.StatusWaiting, expires.Add(time.Hour), pos.StatusWaiting},
+		{"open to open", pos.StatusWaiting, pos.StatusConfirming, expires, pos.StatusConfirming},
+	}
+	j := openTemp(t)
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inv := fullInvoice(fmt.Sprintf("outcome-%d", i))
+			inv.Status, inv.ExpiresAt, inv.Reason = tt.stored, expires, "stored"
+			if err := j.Insert(ctx, inv, "stored"); err != nil {
+				t.Fatal(err)
+			}
+			next := inv
+			next.Status, next.ExpiresAt, next.Reason = tt.next, tt.nextExpires, "next"
+			next.UpdatedAt = inv.UpdatedAt.Add(time.Minute)
+			if err := j.Update(ctx, next, "the other process"); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := j.Get(ctx, inv.OrderID)
+			if got.Status != tt.want {
+				t.Fatalf("status %s, want %s", got.Status, tt.want)
+			}
+			if wantReason := map[bool]string{true: "next", false: "stored"}[tt.want == tt.next]; got.Reason != wantReason {
+				t.Errorf("reason %q, want %q: a kept outcome keeps its details", got.Reason, wantReason)
+			}
+			events, _ := j.Events(ctx, inv.OrderID)
+			if last := events[len(events)-1]; last.Note != "the other process" || last.Status != tt.want {
+				t.Errorf("last event %+v: the note is kept, with the status that stands", last)
+			}
+		})
 	}
 }
 

@@ -208,6 +208,12 @@ func (e *Engine) Resume(ctx context.Context) (latest Invoice, ok bool, err error
 	}
 	now := e.clock.Now()
 	for _, inv := range unfinished {
+		if inv.Provider != e.provider.Key() {
+			// Looked up at the wrong provider it would read as never
+			// created; it waits for a terminal set up for its own.
+			e.log.Warn("unfinished invoice of another provider left alone", "order_id", inv.OrderID, "provider", inv.Provider)
+			continue
+		}
 		e.log.Info("resuming invoice", "order_id", inv.OrderID, "status", string(inv.Status))
 		e.watch(inv, true)
 		if e.showable(inv, now) && (!ok || inv.CreatedAt.After(latest.CreatedAt)) {
@@ -263,6 +269,9 @@ func (e *Engine) Watch(ctx context.Context, orderID string) (Invoice, error) {
 	inv, err := e.journal.Get(ctx, orderID)
 	if err != nil {
 		return Invoice{}, err
+	}
+	if inv.Provider != e.provider.Key() {
+		return inv, fmt.Errorf("this sale is at %s, and this terminal is set up for %s", inv.Provider, e.provider.Name())
 	}
 	if !inv.Status.Final() || e.lateWatchable(inv) && e.clock.Now().Before(inv.UpdatedAt.Add(e.cfg.LateWatch)) {
 		e.watch(inv, true)

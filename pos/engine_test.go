@@ -439,3 +439,28 @@ func TestTurnedPaidMarksTheMomentASaleIsPaid(t *testing.T) {
 		}
 	}
 }
+
+// After the shop switches provider, an unfinished sale of the old one is
+// not looked up at the new one (where it would read as never created).
+func TestResumeAndWatchLeaveAnotherProvidersSalesAlone(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t, nil)
+	other := pos.Invoice{OrderID: "pos-other", Provider: "elsewhere", Amount: eur("3.00"),
+		CreatedAt: t0, UpdatedAt: t0, Status: pos.StatusWaiting, URL: "https://elsewhere.example/pay/1"}
+	if err := r.journal.Insert(ctx, other, "sale started"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := r.engine.Resume(ctx); err != nil || ok {
+		t.Fatalf("Resume = %v, %v; want nothing to show", ok, err)
+	}
+	if _, err := r.engine.Watch(ctx, other.OrderID); err == nil || !strings.Contains(err.Error(), "elsewhere") {
+		t.Fatalf("Watch = %v, want an error naming the sale's provider", err)
+	}
+	r.clock.Advance(time.Minute)
+	if _, watched := r.engine.Watching(other.OrderID); watched || r.provider.Calls(postest.MethodStatus) != 0 {
+		t.Fatal("another provider's sale was watched")
+	}
+	if got, _ := r.journal.Get(ctx, other.OrderID); got.Status != pos.StatusWaiting {
+		t.Fatalf("status %s, want it left as it was", got.Status)
+	}
+}

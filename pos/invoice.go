@@ -87,6 +87,23 @@ func (inv Invoice) PaidLine() string {
 	return ""
 }
 
+// Outdated reports whether writing next over stored, the same sale as the
+// journal holds it, would move the sale back: stored is final and next is
+// neither a better outcome (a late payment) nor a renewal (an expired
+// invoice given a later expiry). Another process watching the same sale
+// (the terminal and a script) may write a copy it read before the sale
+// ended; the journal keeps the outcome.
+func Outdated(stored, next Invoice) bool {
+	if !stored.Status.Final() || next.Status == stored.Status || stored.Status.CanMoveTo(next.Status) {
+		return false
+	}
+	// A renewal's expiry is minutes on; a second keeps the journal's
+	// millisecond precision out of it.
+	renewal := stored.Status == StatusExpired && !next.Status.Final() &&
+		next.ExpiresAt.Sub(stored.ExpiresAt) >= time.Second
+	return !renewal
+}
+
 // ParsePayOption reads "BTC" or "USDT:tron" as written in the config.
 func ParsePayOption(s string) (PayOption, error) {
 	code, network, _ := strings.Cut(strings.TrimSpace(s), ":")

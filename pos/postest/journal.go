@@ -61,8 +61,13 @@ func (j *Journal) Update(_ context.Context, inv pos.Invoice, note string) error 
 	if err := j.failing(); err != nil {
 		return err
 	}
-	if _, ok := j.invoices[inv.OrderID]; !ok {
+	stored, ok := j.invoices[inv.OrderID]
+	if !ok {
 		return fmt.Errorf("order id %s: %w", inv.OrderID, pos.ErrNotInJournal)
+	}
+	if pos.Outdated(stored, inv) { // as the SQLite journal does
+		stored.UpdatedAt = inv.UpdatedAt
+		inv = stored
 	}
 	j.invoices[inv.OrderID] = inv
 	j.events[inv.OrderID] = append(j.events[inv.OrderID], event(inv, note))
