@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
-	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -52,7 +51,6 @@ func (a *app) newEngine() *pos.Engine {
 		TerminalID:         a.file.Shop.TerminalID,
 		LateWatch:          lateWatch,
 		LateInterval:       a.file.Poll.LateInterval,
-		LateMaxInterval:    max(5*time.Minute, a.file.Poll.LateInterval),
 	}, a.log)
 	a.engine.Store(e)
 	return e
@@ -274,9 +272,6 @@ func (a *app) startRelay() error {
 	if storePath == "" {
 		storePath = filepath.Join(filepath.Dir(a.file.Journal.Path), "relay.db")
 	}
-	if err := relay.CheckToken(token); err != nil {
-		return fmt.Errorf("relay.token: %w", err)
-	}
 	srv, err := a.serveRelay(listen, token, storePath, func(_, id string, _ relay.Record) {
 		if e := a.engine.Load(); e != nil {
 			e.CheckNow(id)
@@ -296,6 +291,10 @@ func (a *app) startRelay() error {
 // serveRelay opens the relay's store and serves it on listen until the app
 // closes.
 func (a *app) serveRelay(listen, token, storePath string, onUpdate func(string, string, relay.Record)) (*relay.Server, error) {
+	// Checked before the store is opened, so a bad token leaves no file.
+	if err := relay.CheckToken(token); err != nil {
+		return nil, fmt.Errorf("relay.token: %w", err)
+	}
 	store, err := relay.OpenStore(storePath)
 	if err != nil {
 		return nil, fmt.Errorf("cannot open the relay's store at %s: %w", storePath, err)

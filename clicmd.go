@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/signal"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"cryptopos/cli"
 	"cryptopos/pos"
 	"cryptopos/providers"
+	"cryptopos/relay"
 )
 
 // runCLI is `cryptopos report …` and `cryptopos invoice …`: the back
@@ -88,7 +88,7 @@ func wantsHelp(command string, args []string) bool {
 // terminal serves it.
 func (a *app) openProvider() error {
 	if l := a.file.Relay.Listen; l != "" {
-		a.relay = &providers.EmbeddedRelay{URL: "http://" + loopback(l), Token: a.file.Relay.Token}
+		a.relay = &providers.EmbeddedRelay{URL: "http://" + relay.DialAddr(l), Token: a.file.Relay.Token}
 	}
 	opened, err := a.kit.Open(a.env(a.kit.Key))
 	if err != nil {
@@ -110,19 +110,6 @@ func (a *app) openProvider() error {
 		}
 	}
 	return a.cfg.Unknown()
-}
-
-// loopback makes a listen address dialable: ":8090" and "0.0.0.0:8090"
-// become "127.0.0.1:8090".
-func loopback(listen string) string {
-	host, port, err := net.SplitHostPort(listen)
-	if err != nil {
-		return listen
-	}
-	if host == "" || host == "0.0.0.0" || host == "::" {
-		host = "127.0.0.1"
-	}
-	return net.JoinHostPort(host, port)
 }
 
 // takeConfigFlag removes --config PATH (or --config=PATH) from args.

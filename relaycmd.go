@@ -11,7 +11,6 @@ import (
 
 	"cryptopos/config"
 	"cryptopos/journal"
-	"cryptopos/relay"
 )
 
 // runRelay is `cryptopos relay --config PATH`: the callback relay on its
@@ -90,9 +89,6 @@ func openRelay(path string) (*app, error) {
 	}
 	if err := a.openLog(logPath); err != nil {
 		return nil, err
-	}
-	if err := relay.CheckToken(cfg.Relay.Token); err != nil {
-		return nil, fmt.Errorf("relay.token: %w", err)
 	}
 	srv, err := a.serveRelay(cfg.Relay.Listen, cfg.Relay.Token, storePath, nil)
 	if err != nil {

@@ -34,7 +34,8 @@ type EngineConfig struct {
 	// 24 h; negative turns the watchdog off).
 	LateWatch time.Duration
 	// LateInterval is the first pause between late checks; it doubles up
-	// to LateMaxInterval (defaults 1 min and 5 min).
+	// to LateMaxInterval (defaults 1 min and 5 min; never below
+	// LateInterval).
 	LateInterval, LateMaxInterval time.Duration
 }
 
@@ -51,6 +52,7 @@ func (c EngineConfig) withDefaults() EngineConfig {
 	def(&c.ShowWindow, time.Hour)
 	def(&c.LateInterval, time.Minute)
 	def(&c.LateMaxInterval, 5*time.Minute)
+	c.LateMaxInterval = max(c.LateMaxInterval, c.LateInterval)
 	if c.LateWatch == 0 {
 		c.LateWatch = 24 * time.Hour
 	}
@@ -137,9 +139,6 @@ func (e *Engine) Note(ctx context.Context, orderID, note string) error {
 // Journal returns the journal the engine writes, for reading history.
 func (e *Engine) Journal() Journal { return e.journal }
 
-// Config returns the engine's configuration with defaults filled in.
-func (e *Engine) Config() EngineConfig { return e.cfg }
-
 // Close stops every watcher and waits for them. Invoices stay in the journal
 // and are picked up again by Resume.
 func (e *Engine) Close() {
@@ -163,17 +162,14 @@ type Sale struct {
 // journal; its progress arrives as Snapshots.
 func (e *Engine) StartSale(ctx context.Context, sale Sale) (Invoice, error) {
 	now := e.clock.Now()
+	var needs CustomerNeeds
 	if asker, ok := e.provider.(CustomerAsker); ok {
-		needs := asker.CustomerNeeds(sale.Pay)
-		if needs.Identity && (sale.Customer == nil || !sale.Customer.Identified()) {
-			return Invoice{}, ErrNeedCustomer
-		}
+		needs = asker.CustomerNeeds(sale.Pay)
+	}
+	if needs.Identity && (sale.Customer == nil || !sale.Customer.Identified()) {
+		return Invoice{}, ErrNeedCustomer
 	}
 	if sale.Customer != nil {
-		var needs CustomerNeeds
-		if asker, ok := e.provider.(CustomerAsker); ok {
-			needs = asker.CustomerNeeds(sale.Pay)
-		}
 		if err := sale.Customer.Validate(needs, now); err != nil {
 			return Invoice{}, err
 		}
@@ -716,8 +712,10 @@ func (e *Engine) failed(w *watch, err error) {
 		return
 	}
 	w.failures++
-	if w.failures == 1 {
-		// One event per spell of trouble, not one per retry.
+	if w.failures == 1 && !w.inv.Status.Final() {
+		// One event per spell of trouble, not one per retry; none while a
+		// sale that ended is checked in the background, whose UpdatedAt
+		// dates its end (the late-payment window runs from it).
 		w.inv.UpdatedAt = e.clock.Now()
 		e.record(w, "trouble reaching "+e.provider.Name()+", retrying: "+err.Error())
 	}

@@ -205,3 +205,21 @@ func TestDiscoverPicksUpSalesOfAnotherProcess(t *testing.T) {
 		t.Fatalf("first event %q", events[0].Note)
 	}
 }
+
+// Trouble during the late-payment watch is not journaled: the sale's
+// UpdatedAt still dates its end, so a restart does not stretch the 24 h.
+func TestLateWatchTroubleKeepsTheEndDate(t *testing.T) {
+	r := newRig(t, nil)
+	inv := r.sale()
+	r.until("created", func(s pos.Snapshot) bool { return s.Invoice.Created() })
+	r.clock.Advance(15 * time.Minute)
+	r.until("expired", func(s pos.Snapshot) bool { return s.Invoice.Status == pos.StatusExpired })
+	ended, _ := r.journal.Get(context.Background(), inv.OrderID)
+	r.provider.Fail(postest.MethodStatus, postest.Transport())
+	r.clock.Advance(time.Minute)
+	r.until("trouble", func(s pos.Snapshot) bool { return s.Trouble != nil })
+	stored, _ := r.journal.Get(context.Background(), inv.OrderID)
+	if !stored.UpdatedAt.Equal(ended.UpdatedAt) {
+		t.Fatalf("UpdatedAt moved from %v to %v during the late watch", ended.UpdatedAt, stored.UpdatedAt)
+	}
+}

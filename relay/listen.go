@@ -51,7 +51,7 @@ func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) (
 	if err != nil {
 		return "", nil, fmt.Errorf("the relay could not listen on %s: %w", addr, err)
 	}
-	url = "http://" + reachable(ln.Addr())
+	url = "http://" + DialAddr(ln.Addr().String())
 
 	base, cancelBase := context.WithCancelCause(context.WithoutCancel(ctx))
 	srv := &http.Server{
@@ -93,17 +93,16 @@ func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) (
 	return url, func() error { <-done; return result }, nil
 }
 
-// reachable is a listener's address as a client dials it: an unspecified
-// host (every interface) becomes the loopback of the same family.
-func reachable(a net.Addr) string {
-	ta, ok := a.(*net.TCPAddr)
-	if !ok {
-		return a.String()
+// DialAddr is a listen address as a client dials it: an unspecified host
+// (":8090", "0.0.0.0:8090", "[::]:8090": every interface) becomes the IPv4
+// loopback, which Go's dual-stack listeners on every interface accept.
+func DialAddr(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return listen
 	}
-	ip := ta.IP
-	if ip == nil || ip.IsUnspecified() {
-		// Go's listeners on every interface are dual-stack.
-		ip = net.IPv4(127, 0, 0, 1)
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
 	}
-	return net.JoinHostPort(ip.String(), fmt.Sprint(ta.Port))
+	return net.JoinHostPort(host, port)
 }

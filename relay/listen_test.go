@@ -145,20 +145,19 @@ func TestServeListenError(t *testing.T) {
 	}
 }
 
-func TestReachable(t *testing.T) {
-	for addr, want := range map[string]string{
+func TestDialAddr(t *testing.T) {
+	for listen, want := range map[string]string{
+		":8090":          "127.0.0.1:8090",
 		"0.0.0.0:8090":   "127.0.0.1:8090",
 		"[::]:8090":      "127.0.0.1:8090",
 		"10.0.0.2:8090":  "10.0.0.2:8090",
 		"[::1]:8090":     "[::1]:8090",
 		"127.0.0.1:8090": "127.0.0.1:8090",
+		"relay.lan:8090": "relay.lan:8090",
+		"no port":        "no port",
 	} {
-		a, err := net.ResolveTCPAddr("tcp", addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := reachable(a); got != want {
-			t.Errorf("reachable(%s) = %s, want %s", addr, got, want)
+		if got := DialAddr(listen); got != want {
+			t.Errorf("DialAddr(%q) = %s, want %s", listen, got, want)
 		}
 	}
 }
