@@ -10,6 +10,7 @@ import (
 
 	"cryptopos/config"
 	"cryptopos/pos"
+	"cryptopos/providers/wire"
 
 	"github.com/shopspring/decimal"
 )
@@ -106,10 +107,8 @@ func (c *Config) Validate() error {
 	if c.BaseURL == "" {
 		c.BaseURL = DefaultBaseURL
 	}
-	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		bad("base_url", "%q is not a web address; the default is %s.", c.BaseURL, DefaultBaseURL)
-	} else if u.User != nil || u.RawQuery != "" {
-		bad("base_url", "write the address without a user name or query, like %s.", DefaultBaseURL)
+	if msg := wire.CheckServiceURL(c.BaseURL, DefaultBaseURL); msg != "" {
+		bad("base_url", "%s", msg)
 	}
 
 	c.Merchant = strings.TrimSpace(c.Merchant)

@@ -96,6 +96,33 @@ func TestConfigDefaults(t *testing.T) {
 	}
 }
 
+// Plain http is for this machine (the sandbox) or the shop's network only:
+// the payment key's signature travels in its headers.
+func TestConfigBaseURLPlainHTTPOnlyLocal(t *testing.T) {
+	for _, tt := range []struct {
+		url string
+		ok  bool
+	}{
+		{"https://api.cryptomus.com/v1", true},
+		{"http://127.0.0.1:8090/v1", true},
+		{"http://localhost:8090/v1/", true},
+		{"http://[::1]:8090/v1", true},
+		{"http://192.168.1.10:8090/v1", true},
+		{"http://api.cryptomus.com/v1", false},
+		{"http://8.8.8.8/v1", false},
+		{"http://localhost.example.com/v1", false},
+	} {
+		cfg := Config{BaseURL: tt.url, Merchant: "m", PaymentKey: testKey}
+		err := cfg.Validate()
+		if (err == nil) != tt.ok {
+			t.Errorf("Validate(base_url %s) = %v, want ok=%t", tt.url, err, tt.ok)
+		}
+		if err != nil && !strings.Contains(err.Error(), "cryptomus.base_url: ") {
+			t.Errorf("the error does not name the key: %v", err)
+		}
+	}
+}
+
 func TestConfigValidateNamesTheKey(t *testing.T) {
 	valid := func() Config { return Config{Merchant: "m", PaymentKey: testKey} }
 	tests := []struct {
@@ -109,6 +136,9 @@ func TestConfigValidateNamesTheKey(t *testing.T) {
 		{"long lifetime", func(c *Config) { c.Lifetime = 13 * time.Hour }, "cryptomus.lifetime:"},
 		{"lifetime as bare number", func(c *Config) { c.Lifetime = 900 }, `write it like "15m"`},
 		{"bad base url", func(c *Config) { c.BaseURL = "api.cryptomus.com" }, "cryptomus.base_url:"},
+		{"base url plain http", func(c *Config) { c.BaseURL = "http://api.cryptomus.com/v1" }, "cryptomus.base_url: \"http://api.cryptomus.com/v1\" is not encrypted: use https://"},
+		{"base url plain http by ip", func(c *Config) { c.BaseURL = "http://203.0.113.7/v1" }, "cryptomus.base_url: \"http://203.0.113.7/v1\" is not encrypted"},
+		{"base url with user", func(c *Config) { c.BaseURL = "https://u:p@api.cryptomus.com/v1" }, "cryptomus.base_url: write the address without a user name"},
 		{"bad pay currency", func(c *Config) { c.PayCurrencies = []string{"BTC", "US DT"} }, "cryptomus.pay_currencies:"},
 		{"missing network", func(c *Config) { c.PayCurrencies = []string{"USDT:"} }, "cryptomus.pay_currencies:"},
 		{"duplicate pay currency", func(c *Config) { c.PayCurrencies = []string{"BTC", "btc"} }, "listed twice"},

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"cryptopos/pos"
+	"cryptopos/providers/wire"
 	"cryptopos/relay"
 )
 
@@ -144,7 +145,7 @@ func (c *Config) Validate() error {
 	c.RelayURL = strings.TrimRight(strings.TrimSpace(c.RelayURL), "/")
 	c.RelayToken = strings.TrimSpace(c.RelayToken)
 	if c.RelayURL != "" {
-		if msg := checkServiceURL(c.RelayURL, "https://relay.example.com"); msg != "" {
+		if msg := wire.CheckServiceURL(c.RelayURL, "https://relay.example.com"); msg != "" {
 			bad("relay_url", "%s", msg)
 		}
 		if c.RelayToken == "" {
@@ -167,7 +168,7 @@ func (c *Config) validateKeys() error {
 	if c.BaseURL == "" {
 		c.BaseURL = DefaultBaseURL
 	}
-	if msg := checkServiceURL(c.BaseURL, DefaultBaseURL); msg != "" {
+	if msg := wire.CheckServiceURL(c.BaseURL, DefaultBaseURL); msg != "" {
 		bad("base_url", "%s", msg)
 	}
 	c.APIKey = strings.TrimSpace(c.APIKey)
@@ -229,32 +230,6 @@ func parsePayCurrencies(list []string) ([]pos.PayOption, error) {
 		opts = append(opts, o)
 	}
 	return opts, nil
-}
-
-// checkServiceURL returns what is wrong with the address of a service the
-// terminal calls, or "": https anywhere, plain http only on this machine or
-// a private network (the sandbox, a relay in the shop).
-func checkServiceURL(s, example string) string {
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return fmt.Sprintf("%q is not a web address like %s.", s, example)
-	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return fmt.Sprintf("write the address without a user name, query or #, like %s.", example)
-	}
-	if u.Scheme == "http" && !localHost(u.Hostname()) {
-		return fmt.Sprintf("%q is not encrypted: use https:// (plain http is only for this machine or the shop's own network).", s)
-	}
-	return ""
-}
-
-// localHost reports whether host is this machine or a private network.
-func localHost(host string) bool {
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && (ip.IsLoopback() || ip.IsPrivate())
 }
 
 // checkPageURL returns what is wrong with an optional redirect address, or

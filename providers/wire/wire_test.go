@@ -197,3 +197,41 @@ func TestText(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckServiceURL(t *testing.T) {
+	const example = "https://api.example.com/v1"
+	for _, tt := range []struct {
+		in   string
+		want string // part of the problem; "" when fine
+	}{
+		{"https://api.example.com/v1", ""},
+		{"https://203.0.113.7/v1", ""},
+		{"http://127.0.0.1:8090/v1", ""},
+		{"http://127.8.9.10/v1", ""},
+		{"http://[::1]:8090", ""},
+		{"http://localhost:8090", ""},
+		{"http://sandbox.localhost", ""},
+		{"http://10.0.0.2:8090", ""},
+		{"http://172.16.5.1", ""},
+		{"http://192.168.1.10:8090", ""},
+		{"http://[fd00::1]:8090", ""},
+		{"http://api.example.com/v1", "is not encrypted: use https://"},
+		{"http://203.0.113.7/v1", "is not encrypted"},
+		{"http://localhost.example.com", "is not encrypted"},
+		{"http://172.32.0.1", "is not encrypted"},
+		{"api.example.com/v1", "is not a web address like " + example},
+		{"ftp://api.example.com", "is not a web address"},
+		{"https://", "is not a web address"},
+		{"https://user:pw@api.example.com", "without a user name, query or #"},
+		{"https://api.example.com/v1?x=1", "without a user name, query or #"},
+		{"https://api.example.com/v1#top", "without a user name, query or #"},
+	} {
+		got := CheckServiceURL(tt.in, example)
+		if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+			t.Errorf("CheckServiceURL(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if strings.Contains(got, "pw") {
+			t.Errorf("CheckServiceURL(%q) shows the password: %q", tt.in, got)
+		}
+	}
+}
