@@ -149,8 +149,8 @@ func (c *Client) callbackUpdate(p callbackPayload, inv pos.Invoice) pos.Update {
 	if p.CryptoAddress != nil {
 		u.Address = string(p.CryptoAddress.Address)
 	}
-	for _, tx := range p.Transactions {
-		if tx.TransactionType == "blockchain" && tx.TxID != "" {
+	for _, tx := range p.deposits() {
+		if tx.TxID != "" {
 			u.TxID = string(tx.TxID) // the last deposit's, for the receipt
 		}
 	}

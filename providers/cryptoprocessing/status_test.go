@@ -122,6 +122,47 @@ func TestStatusFromRelay(t *testing.T) {
 	}
 }
 
+// The receipt's transaction is the customer's last deposit in the
+// invoice's coin: never a refund or withdrawal, an exchange leg or another
+// coin's transaction, whatever their order or letter case.
+func TestStatusTxIDIsTheLastDeposit(t *testing.T) {
+	leg := func(txType, kind, currency, txid string) string {
+		return `{"id":2,"currency":"` + currency + `","transaction_type":"` + txType + `","type":"` + kind +
+			`","amount":"0.01","txid":"` + txid + `","confirmations":"1"}`
+	}
+	deposit := func(txid string) string { return leg("blockchain", "deposit", "BTC", txid) }
+	tests := []struct {
+		name string
+		txs  []string
+		want string
+	}{
+		{"one deposit", []string{deposit("dep-1")}, "dep-1"},
+		{"two deposits: the last", []string{deposit("dep-1"), deposit("dep-2")}, "dep-2"},
+		{"refund after the deposit", []string{deposit("dep-1"), leg("blockchain", "withdrawal", "BTC", "refund-1")}, "dep-1"},
+		{"another coin's deposit after it", []string{deposit("dep-1"), leg("blockchain", "deposit", "ETH", "eth-1")}, "dep-1"},
+		{"exchange leg after it", []string{deposit("dep-1"), leg("exchange", "exchange", "BTC", "ex-1")}, "dep-1"},
+		{"upper-case words", []string{leg("Blockchain", "Deposit", "btc", "dep-1")}, "dep-1"},
+		{"last deposit without txid", []string{deposit("dep-1"), deposit("")}, "dep-1"},
+		{"only a refund", []string{leg("blockchain", "withdrawal", "BTC", "refund-1")}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fr := &fakeRelay{}
+			fr.put(testOrderID, callback("confirmed", "", "0.01", "0", tt.txs, fixedAt+window), testNow)
+			c, _, _ := newTestClient(t, "https://app.cryptoprocessing.com/api/v2", func(_ *Config, o *Options) { o.Relay = fr })
+			inv := testInvoice("26", "EUR", pos.PayOption{})
+			inv.URL = "https://x.example/invoice/1"
+			u, err := c.Status(context.Background(), inv)
+			if err != nil {
+				t.Fatalf("Status: %v", err)
+			}
+			if u.TxID != tt.want {
+				t.Errorf("TxID %q, want %q", u.TxID, tt.want)
+			}
+		})
+	}
+}
+
 func TestStatusOutstandingOfInstalments(t *testing.T) {
 	fr := &fakeRelay{}
 	fr.put(testOrderID, callback("pending", "", "0.02000000", "0.01500000", []string{tx("0.005", `"1"`)}, fixedAt+window), testNow)
