@@ -132,3 +132,27 @@ func TestInvoiceObjectTimes(t *testing.T) {
 		t.Errorf("expired_at = %v", o.ExpiredAt.T)
 	}
 }
+
+func TestFlexUnix(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want time.Time // zero when unset
+	}{
+		{`1689098133`, time.Unix(1689098133, 0)},
+		{`"1689098133"`, time.Unix(1689098133, 0)},
+		{`"2023-07-11T21:15:33+03:00"`, time.Date(2023, 7, 11, 18, 15, 33, 0, time.UTC)},
+		{`253402300799`, time.Unix(253402300799, 0)},
+		{`null`, time.Time{}},
+		{`0`, time.Time{}},
+		{`-5`, time.Time{}},
+		{`253402300800`, time.Time{}},
+		{`"18446744073709551617"`, time.Time{}}, // wrapped around to 1970-01-01T00:00:01Z once
+		{`9223372036854775808`, time.Time{}},
+		{`1e9999`, time.Time{}},
+	} {
+		var f flexUnix
+		if err := f.UnmarshalJSON([]byte(tt.in)); err != nil || !f.T.Equal(tt.want) {
+			t.Errorf("flexUnix(%s) = %v, %v; want %v", tt.in, f.T, err, tt.want)
+		}
+	}
+}

@@ -4,8 +4,6 @@ import (
 	"time"
 
 	"cryptopos/providers/flexjson"
-
-	"github.com/shopspring/decimal"
 )
 
 // The tolerant field types of the replies are package flexjson's; the
@@ -13,7 +11,8 @@ import (
 // send ISO text in place of Unix seconds, and the time is read in the local
 // zone.
 
-// flexUnix is a Unix time in seconds, given as a number or a string, or an
+// flexUnix is a Unix time in seconds, given as a number or a string (see
+// flexjson.UnixSeconds: zero, negative and huge numbers are no time), or an
 // ISO time in its place.
 type flexUnix struct{ T time.Time }
 
@@ -23,8 +22,8 @@ func (f *flexUnix) UnmarshalJSON(b []byte) error {
 	if s == "" {
 		return nil
 	}
-	if d, err := decimal.NewFromString(s); err == nil && d.IsPositive() {
-		f.T = time.Unix(d.IntPart(), 0)
+	if secs, ok := flexjson.UnixSeconds(s); ok {
+		f.T = time.Unix(secs, 0)
 	} else if t, ok := parseTime(s); ok {
 		f.T = t
 	}

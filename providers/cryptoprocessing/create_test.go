@@ -155,6 +155,20 @@ func TestCreateReplies(t *testing.T) {
 					t.Errorf("ExpiresAt %v, want %v", u.ExpiresAt, want)
 				}
 			}},
+		{name: "huge release_at and seconds_left are no expiry (never wrapped to 1970 or a second)", status: 201,
+			reply: `{"data":{"id":1,"url":"https://x.example/invoice/b","status":"pending","seconds_left":"18446744073709551617","release_at":"18446744073709551617"}}`,
+			check: func(t *testing.T, u pos.Update) {
+				if !u.ExpiresAt.IsZero() {
+					t.Errorf("ExpiresAt %v, want none", u.ExpiresAt)
+				}
+			}},
+		{name: "huge release_at, seconds_left counts", status: 201,
+			reply: `{"data":{"id":1,"url":"https://x.example/invoice/b","status":"pending","seconds_left":600,"release_at":253402300800}}`,
+			check: func(t *testing.T, u pos.Update) {
+				if want := testNow.Add(10 * time.Minute); !u.ExpiresAt.Equal(want) {
+					t.Errorf("ExpiresAt %v, want %v", u.ExpiresAt, want)
+				}
+			}},
 		{name: "pre-selected: address, amount and network", status: 201,
 			reply: `{"data":{"id":131,"url":"https://x.example/invoice/8ppbsV","foreign_id":"pos-01hzx3k9q2","address":"TXYZ123",
 			"name":"Invoice Title","status":"pending","currency":"EUR","amount":"12.50000000","sender_currency":"USDTT",

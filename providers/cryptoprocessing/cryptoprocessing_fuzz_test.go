@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"cryptopos/pos"
+	"cryptopos/providers/flexjson"
 	"cryptopos/relay"
 )
 
@@ -184,6 +185,10 @@ func checkMoney(t *testing.T, what string, u pos.Update) {
 	}
 	if u.Network != strings.ToLower(u.Network) {
 		t.Fatalf("%s: network %q is not lower case", what, u.Network)
+	}
+	// A number no clock can mean is no expiry, never wrapped around.
+	if secs := u.ExpiresAt.Unix(); !u.ExpiresAt.IsZero() && (secs <= 0 || secs > flexjson.MaxUnixSeconds) {
+		t.Fatalf("%s: expiry %s", what, u.ExpiresAt)
 	}
 }
 

@@ -8,6 +8,7 @@ package flexjson
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -83,7 +84,8 @@ func (f *Bool) UnmarshalJSON(b []byte) error {
 }
 
 // Int is a whole number given as a number, a string or null; a fraction is
-// cut off. Valid is false when there is no number.
+// cut off. Valid is false when there is no number, or it is beyond what an
+// int64 holds (it is never wrapped around).
 type Int struct {
 	V     int64
 	Valid bool
@@ -94,21 +96,57 @@ func (f *Int) UnmarshalJSON(b []byte) error {
 	*f = Int{}
 	s, _ := ScalarText(b)
 	if d, err := decimal.NewFromString(s); err == nil {
-		f.V, f.Valid = d.IntPart(), true
+		f.V, f.Valid = wholeNumber(d)
 	}
 	return nil
 }
 
+var (
+	minInt64 = decimal.NewFromInt(math.MinInt64)
+	maxInt64 = decimal.NewFromInt(math.MaxInt64)
+)
+
+// wholeNumber is d with its fraction cut off; ok is false when that does
+// not fit an int64 (decimal's IntPart would wrap it around).
+func wholeNumber(d decimal.Decimal) (n int64, ok bool) {
+	d = d.Truncate(0)
+	if d.LessThan(minInt64) || d.GreaterThan(maxInt64) {
+		return 0, false
+	}
+	return d.IntPart(), true
+}
+
+// MaxUnixSeconds is 9999-12-31T23:59:59Z, the last Unix second a provider
+// can mean (and RFC 3339 can write).
+const MaxUnixSeconds = 253402300799
+
+// UnixSeconds reads s, a number as text, as Unix seconds with any fraction
+// cut off. ok is false unless 0 < seconds <= MaxUnixSeconds: null, zero,
+// a negative or a huge number, and anything that is not a number are no
+// time (a huge number never wraps around to a time near 1970).
+func UnixSeconds(s string) (secs int64, ok bool) {
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return 0, false
+	}
+	secs, ok = wholeNumber(d)
+	if !ok || secs <= 0 || secs > MaxUnixSeconds {
+		return 0, false
+	}
+	return secs, true
+}
+
 // Unix is a time given as Unix seconds, a number or a string, read in UTC;
-// null, zero, a negative number and anything else leave it zero.
+// null, zero, a negative number, a number past the year 9999 (see
+// UnixSeconds) and anything else leave it zero.
 type Unix struct{ T time.Time }
 
 // UnmarshalJSON never fails.
 func (f *Unix) UnmarshalJSON(b []byte) error {
 	*f = Unix{}
 	s, _ := ScalarText(b)
-	if d, err := decimal.NewFromString(s); err == nil && d.IsPositive() {
-		f.T = time.Unix(d.IntPart(), 0).UTC()
+	if secs, ok := UnixSeconds(s); ok {
+		f.T = time.Unix(secs, 0).UTC()
 	}
 	return nil
 }
