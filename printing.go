@@ -15,7 +15,6 @@ import (
 // jobs, prints them in the background, journals what was printed, tells
 // the screen, and prints a receipt when a sale turns paid (auto_print).
 type printing struct {
-	cfg      printer.Config
 	shop     printer.Shop
 	format   printer.Format
 	engine   *pos.Engine
@@ -36,7 +35,7 @@ func startPrinting(cfg printer.Config, shopName string, loc *time.Location, e *p
 		return nil, err
 	}
 	p := &printing{
-		cfg: cfg, shop: cfg.Shop(shopName), format: cfg.Format(loc), engine: e,
+		shop: cfg.Shop(shopName), format: cfg.Format(loc), engine: e,
 		provider: e.Provider().Name(), log: log, results: make(chan ui.PrintResult, 16),
 	}
 	o := cfg.QueueOptions()
@@ -76,8 +75,7 @@ func (p *printing) done(r printer.Result) {
 
 // Receipt queues the receipt of a paid sale.
 func (p *printing) Receipt(inv pos.Invoice, copy bool) error {
-	data, err := printer.Receipt(printer.ReceiptData{Invoice: inv, TxID: inv.TxID, ProviderName: p.provider,
-		PaidAt: inv.UpdatedAt, Copy: copy}, p.shop, p.format)
+	data, err := printer.Receipt(printer.ReceiptData{Invoice: inv, ProviderName: p.provider, Copy: copy}, p.shop, p.format)
 	if err != nil {
 		return err
 	}

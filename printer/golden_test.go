@@ -54,7 +54,9 @@ func TestGolden(t *testing.T) {
 		}
 		golden(t, "receipt-"+string(p), receipt, p.Columns())
 
-		copyOver, err := Receipt(ReceiptData{Invoice: overpaidUSDT(), TxID: testTxID, Copy: true}, testShop, f)
+		over := overpaidUSDT()
+		over.TxID = testTxID
+		copyOver, err := Receipt(ReceiptData{Invoice: over, Copy: true}, testShop, f)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -42,7 +42,9 @@ func wantValue(t *testing.T, doc *escposdecode.Document, label, want string) {
 // A receipt has every item the issue lists, with exact amounts.
 func TestReceiptContent(t *testing.T) {
 	for _, p := range []Paper{Paper58, Paper80} {
-		data, err := Receipt(ReceiptData{Invoice: paidBTC(), TxID: testTxID, ProviderName: "Cryptomus"}, testShop, testFormat(p))
+		inv := paidBTC()
+		inv.TxID = testTxID
+		data, err := Receipt(ReceiptData{Invoice: inv, ProviderName: "Cryptomus"}, testShop, testFormat(p))
 		if err != nil {
 			t.Fatal(err)
 		}

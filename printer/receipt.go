@@ -12,10 +12,9 @@ import (
 
 // ReceiptData is a paid sale to print the receipt of.
 type ReceiptData struct {
+	// Invoice is the sale; its TxID, when the provider gave one, is
+	// printed as the transaction.
 	Invoice pos.Invoice
-	// TxID is the blockchain transaction id, when the provider gave one;
-	// pos.Invoice does not carry it.
-	TxID string
 	// ProviderName names the provider for people ("Cryptomus"); by default
 	// the invoice's provider key with a capital.
 	ProviderName string
@@ -67,7 +66,7 @@ func Receipt(d ReceiptData, shop Shop, f Format) ([]byte, error) {
 	if inv.ProviderID != "" {
 		b.Pair("Invoice", inv.ProviderID)
 	}
-	if tx := strings.TrimSpace(d.TxID); tx != "" {
+	if tx := strings.TrimSpace(inv.TxID); tx != "" {
 		b.Pair("Transaction", tx)
 	}
 	b.Rule()
