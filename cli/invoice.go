@@ -453,19 +453,12 @@ func (r *run) list(args []string) int {
 	t := table{align: "llrlll"}
 	t.add("created", "order_id", "amount", "pay", "status", "crypto")
 	for _, inv := range invoices {
-		pay := inv.Coin()
-		if pay == "" {
-			pay = "-"
-		}
-		if n := network(inv); n != "" && !strings.EqualFold(n, pay) {
-			pay += ":" + n // USDT:tron; not BTC:btc
-		}
 		cryptoText := inv.PaidLine()
 		if cryptoText == "" && !inv.PayAmount.IsZero() {
 			cryptoText = inv.PayAmount.String() + " asked"
 		}
 		t.add(inv.CreatedAt.In(r.Location).Format("2006-01-02 15:04"), inv.OrderID, inv.Amount.String(),
-			pay, string(inv.Status), cryptoText)
+			payColumn(inv), string(inv.Status), cryptoText)
 	}
 	var b strings.Builder
 	t.write(&b)
@@ -474,4 +467,18 @@ func (r *run) list(args []string) int {
 		fmt.Fprintf(r.stderr, "%s: showing the newest %s; raise --limit for more\n", r.name, strconv.Itoa(*limit))
 	}
 	return ExitOK
+}
+
+// payColumn is the coin of a sale in the list, with the network where it
+// matters (pos.Invoice.NetworkLabel) in the config's form: "USDT:tron",
+// but "BTC" and "TRX"; "-" while the customer has not chosen.
+func payColumn(inv pos.Invoice) string {
+	pay := inv.Coin()
+	if pay == "" {
+		return "-"
+	}
+	if inv.NetworkLabel() != "" {
+		pay += ":" + network(inv)
+	}
+	return pay
 }

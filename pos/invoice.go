@@ -58,15 +58,36 @@ var nativeNetworks = map[string]string{
 	"bsc": "BNB", "sol": "SOL", "doge": "DOGE", "bch": "BCH", "xrp": "XRP",
 }
 
-// PayLine is the amount to send and, where it matters, the network:
-// "13.59 USDT on Tron". Sending on the wrong network loses the money.
+// NetworkLabel names the network the customer pays on where it matters:
+// "Tron" for USDT on Tron, "" where the coin says it all (BTC on Bitcoin,
+// TRX on Tron) or nothing is known. The network is the provider's word,
+// else the cashier's pre-selection; the coin is that of PayAmount, else
+// Coin. PayLine, the receipt and the command line all follow this rule.
+func (inv Invoice) NetworkLabel() string {
+	n := inv.Network
+	if n == "" {
+		n = inv.Pay.Network
+	}
+	coin := inv.PayAmount.Currency
+	if coin == "" {
+		coin = inv.Coin()
+	}
+	if n == "" || coin == "" || nativeNetworks[n] == coin {
+		return ""
+	}
+	return networkLabel(n)
+}
+
+// PayLine is the amount to send and, where it matters (NetworkLabel), the
+// network the provider gave for it: "13.59 USDT on Tron". Sending on the
+// wrong network loses the money.
 func (inv Invoice) PayLine() string {
 	if inv.PayAmount.IsZero() {
 		return ""
 	}
 	s := inv.PayAmount.String()
-	if n := inv.Network; n != "" && nativeNetworks[n] != inv.PayAmount.Currency {
-		s += " on " + networkLabel(n)
+	if n := inv.NetworkLabel(); n != "" && inv.Network != "" {
+		s += " on " + n
 	}
 	return s
 }

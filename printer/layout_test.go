@@ -350,3 +350,41 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// The receipt names the network by pos's rule (Invoice.NetworkLabel):
+// where the coin does not say it, also when only what arrived is known.
+func TestReceiptNetwork(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		change func(*pos.Invoice)
+		want   string // "" for no Network line
+	}{
+		{"BTC", func(*pos.Invoice) {}, ""},
+		{"USDT on Tron", func(i *pos.Invoice) {
+			i.PayAmount, i.Paid, i.Network = money("13.59", "USDT"), money("13.59", "USDT"), "tron"
+		}, "Tron"},
+		{"TRX on Tron", func(i *pos.Invoice) {
+			i.PayAmount, i.Paid, i.Network = money("50", "TRX"), money("50", "TRX"), "tron"
+		}, ""},
+		{"USDT on BNB Chain, only what arrived known", func(i *pos.Invoice) {
+			i.PayAmount, i.Paid, i.Network = pos.Money{}, money("13.59", "USDT"), "bsc"
+		}, "BNB Chain"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			inv := paidBTC()
+			tt.change(&inv)
+			data, err := Receipt(ReceiptData{Invoice: inv}, testShop, testFormat(Paper80))
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc := decode(t, data)
+			got, ok := doc.Value("Network")
+			if tt.want == "" && ok {
+				t.Errorf("a Network line %q where the coin says it all", got)
+			}
+			if tt.want != "" {
+				wantValue(t, doc, "Network", tt.want)
+			}
+		})
+	}
+}

@@ -92,7 +92,7 @@ func cryptoLines(b *escpos.Builder, inv pos.Invoice) {
 	if !asked.IsZero() && (!ok || asked.Currency != received.Currency || !asked.Amount.Equal(received.Amount)) {
 		b.Pair("Crypto asked", asked.String())
 	}
-	if n := network(inv); n != "" {
+	if n := inv.NetworkLabel(); n != "" {
 		b.Pair("Network", n)
 	}
 	base := asked
@@ -102,19 +102,6 @@ func cryptoLines(b *escpos.Builder, inv pos.Invoice) {
 	if r, ok := rate(inv.Amount, base); ok {
 		b.Pair("Rate", r)
 	}
-}
-
-// network is the network's name where the coin runs on several (USDT on
-// Tron), as the invoice screen says it; "" where the coin says it all.
-func network(inv pos.Invoice) string {
-	if inv.PayAmount.IsZero() {
-		return ""
-	}
-	n, found := strings.CutPrefix(inv.PayLine(), inv.PayAmount.String()+" on ")
-	if !found {
-		return ""
-	}
-	return n
 }
 
 func providerName(d ReceiptData) string {
