@@ -176,14 +176,13 @@ func WriteReport(w io.Writer, r pos.Report, label string, loc *time.Location) er
 		sales := 0
 		for _, c := range r.ByCoin {
 			sales += c.Sales
-			name, received := c.Coin, ""
+			name := c.Coin
 			if name == pos.CoinNotChosen {
 				name = "Not chosen"
-			} else if c.CryptoUnknown < c.Sales {
-				received = pos.Money{Amount: c.Crypto, Currency: c.Coin}.String()
 			}
-			if c.CryptoUnknown > 0 {
-				received = strings.TrimSpace(received + " " + fmt.Sprintf("(%s without a crypto amount)", plural(c.CryptoUnknown, "sale")))
+			received, unknown := c.CryptoWords()
+			if unknown != "" {
+				received = strings.TrimSpace(received + " (" + unknown + ")")
 			}
 			ct.add(name, strconv.Itoa(c.Sales), amt(c.Value), received)
 		}
@@ -196,11 +195,11 @@ func WriteReport(w io.Writer, r pos.Report, label string, loc *time.Location) er
 	tt.add("Taken, paid in full", amt(r.Taken), cur)
 	tt.add("Underpaid, value received", amt(r.Underpaid), cur)
 	tt.add("Received in all", amt(r.Received), cur)
-	tt.add("Still open: "+plural(r.Open, "sale"), amt(r.OpenAmount), cur)
+	tt.add("Still open: "+pos.Plural(r.Open, "sale"), amt(r.OpenAmount), cur)
 	tt.write(&b)
 	if r.UnderpaidUnknown > 0 {
 		fmt.Fprintf(&b, "Not in the value received: %s without crypto amounts.\n",
-			plural(r.UnderpaidUnknown, "underpaid sale"))
+			pos.Plural(r.UnderpaidUnknown, "underpaid sale"))
 	}
 
 	fmt.Fprintf(&b, "\nLate payments: %d\n", len(r.Late))
@@ -252,13 +251,6 @@ func exceptionWords(e pos.Entry) string {
 		return s
 	}
 	return paid
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
 }
 
 // table lines up columns; align has one letter per column, l or r.

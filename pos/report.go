@@ -2,6 +2,7 @@ package pos
 
 import (
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -105,6 +106,29 @@ type CoinTotal struct {
 	// CryptoUnknown counts the sales whose crypto amount received is not
 	// known, and so not in Crypto.
 	CryptoUnknown int
+}
+
+// CryptoWords says what arrived in the coin, in crypto, as the printed and
+// the command-line reports show it: received is the sum ("0.0004 BTC"), ""
+// when the coin is not known (CoinNotChosen) or no sale's crypto amount
+// is; unknown is "2 sales without a crypto amount", "" when every sale's
+// amount is known.
+func (c CoinTotal) CryptoWords() (received, unknown string) {
+	if c.Coin != CoinNotChosen && c.CryptoUnknown < c.Sales {
+		received = Money{Amount: c.Crypto, Currency: c.Coin}.String()
+	}
+	if c.CryptoUnknown > 0 {
+		unknown = Plural(c.CryptoUnknown, "sale") + " without a crypto amount"
+	}
+	return received, unknown
+}
+
+// Plural is n and word, with an s unless n is 1: "1 sale", "3 sales".
+func Plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
 }
 
 // ExceptionKind says why a sale is in the report's exceptions.

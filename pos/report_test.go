@@ -469,3 +469,29 @@ func loadZone(t *testing.T, name string) *time.Location {
 	}
 	return loc
 }
+
+// CryptoWords is the per-coin crypto line the printed and the command-line
+// reports share.
+func TestCoinTotalCryptoWords(t *testing.T) {
+	d := decimal.RequireFromString
+	for _, tt := range []struct {
+		name              string
+		total             pos.CoinTotal
+		received, unknown string
+	}{
+		{"all known", pos.CoinTotal{Coin: "BTC", Sales: 2, Crypto: d("0.0004")}, "0.0004 BTC", ""},
+		{"one of three unknown", pos.CoinTotal{Coin: "USDT", Sales: 3, Crypto: d("25"), CryptoUnknown: 1}, "25.00 USDT", "1 sale without a crypto amount"},
+		{"none known", pos.CoinTotal{Coin: "BTC", Sales: 2, CryptoUnknown: 2}, "", "2 sales without a crypto amount"},
+		{"coin not chosen", pos.CoinTotal{Coin: pos.CoinNotChosen, Sales: 1, CryptoUnknown: 1}, "", "1 sale without a crypto amount"},
+	} {
+		received, unknown := tt.total.CryptoWords()
+		if received != tt.received || unknown != tt.unknown {
+			t.Errorf("%s: %q, %q; want %q, %q", tt.name, received, unknown, tt.received, tt.unknown)
+		}
+	}
+	for n, want := range map[int]string{0: "0 sales", 1: "1 sale", 2: "2 sales"} {
+		if got := pos.Plural(n, "sale"); got != want {
+			t.Errorf("Plural(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

@@ -47,11 +47,11 @@ func DayReport(r pos.Report, shop Shop, f Format) []byte {
 		b.Pair("Underpaid, received", amt(r.Underpaid))
 	}
 	if r.UnderpaidUnknown > 0 {
-		b.Indent(2, fmt.Sprintf("+ %s of unknown value", plural(r.UnderpaidUnknown, "underpaid sale")))
+		b.Indent(2, fmt.Sprintf("+ %s of unknown value", pos.Plural(r.UnderpaidUnknown, "underpaid sale")))
 	}
 	b.Bold(true).Pair("Received in all", amt(r.Received)).Bold(false)
 	if r.Open > 0 {
-		b.Pair("Still open: "+plural(r.Open, "sale"), amt(r.OpenAmount))
+		b.Pair("Still open: "+pos.Plural(r.Open, "sale"), amt(r.OpenAmount))
 	}
 
 	if len(r.ByCoin) > 0 {
@@ -62,11 +62,12 @@ func DayReport(r pos.Report, shop Shop, f Format) []byte {
 				name = "Coin not known"
 			}
 			b.Pair(fmt.Sprintf("%s (%d)", name, c.Sales), amt(c.Value))
-			if c.Coin != pos.CoinNotChosen && c.CryptoUnknown < c.Sales {
-				b.Pair("", pos.Money{Amount: c.Crypto, Currency: c.Coin}.String())
+			received, unknown := c.CryptoWords()
+			if received != "" {
+				b.Pair("", received)
 			}
-			if c.CryptoUnknown > 0 {
-				b.Indent(2, fmt.Sprintf("%s without a crypto amount", plural(c.CryptoUnknown, "sale")))
+			if unknown != "" {
+				b.Indent(2, unknown)
 			}
 		}
 	}
@@ -167,11 +168,4 @@ func sameDay(r pos.Report, loc *time.Location) bool {
 	}
 	from, to := pos.DayBounds(r.From, loc)
 	return from.Equal(r.From) && to.Equal(r.To)
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
 }
