@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/md5"
 	"crypto/subtle"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -85,9 +84,10 @@ func (r *webhookReceiver) Receive(_ http.Header, body []byte) (relay.Callback, e
 	return relay.Callback{ID: string(v.OrderID), Status: string(v.Status), Final: bool(v.IsFinal), Payload: body}, nil
 }
 
-// digest is md5(base64_std(b) + key), as Sign computes it in hex.
+// digest is the signature of b under the payment key, as Sign computes it
+// before hex.
 func (r *webhookReceiver) digest(b []byte) []byte {
-	sum := md5.Sum([]byte(base64.StdEncoding.EncodeToString(b) + r.key))
+	sum := signature(b, r.key)
 	return sum[:]
 }
 

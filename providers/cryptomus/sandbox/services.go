@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"cryptopos/pos"
+	"cryptopos/providers/sandboxkit"
 
 	"github.com/shopspring/decimal"
 )
@@ -81,54 +82,38 @@ func coinDecimals(code string) int32 {
 }
 
 const (
-	base58   = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 	bech32   = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 	base64ul = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 )
-
-func randomFrom(alphabet string, n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
-	}
-	return string(b)
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n/2)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
 
 // newAddress returns an address that looks like one of the network's.
 func newAddress(network string) string {
 	switch strings.ToLower(network) {
 	case "btc":
-		return "bc1q" + randomFrom(bech32, 38)
+		return "bc1q" + sandboxkit.RandomFrom(bech32, 38)
 	case "ltc":
-		return "ltc1q" + randomFrom(bech32, 38)
+		return "ltc1q" + sandboxkit.RandomFrom(bech32, 38)
 	case "tron":
-		return "T" + randomFrom(base58, 33)
+		return "T" + sandboxkit.RandomFrom(sandboxkit.Base58, 33)
 	case "ton":
-		return "UQ" + randomFrom(base64ul, 46)
+		return "UQ" + sandboxkit.RandomFrom(base64ul, 46)
 	case "sol":
-		return randomFrom(base58, 44)
+		return sandboxkit.RandomFrom(sandboxkit.Base58, 44)
 	case "doge":
-		return "D" + randomFrom(base58, 33)
+		return "D" + sandboxkit.RandomFrom(sandboxkit.Base58, 33)
 	}
-	return "0x" + randomHex(40)
+	return "0x" + sandboxkit.RandomHexDigits(40)
 }
 
 // newTxID returns a transaction hash in the network's style.
 func newTxID(network string) string {
 	switch strings.ToLower(network) {
 	case "eth", "bsc", "polygon", "arbitrum", "base", "optimism":
-		return "0x" + randomHex(64)
+		return "0x" + sandboxkit.RandomHexDigits(64)
 	case "sol":
-		return randomFrom(base58, 88)
+		return sandboxkit.RandomFrom(sandboxkit.Base58, 88)
 	}
-	return randomHex(64)
+	return sandboxkit.RandomHexDigits(64)
 }
 
 // newUUID returns a random version 4 UUID.

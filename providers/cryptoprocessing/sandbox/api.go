@@ -161,7 +161,7 @@ func (s *Sandbox) create(r *http.Request, body []byte) apiReply {
 	}
 	s.nextID++
 	inv := &InvoiceState{
-		ID: s.nextID, Code: randomBase58(6), ForeignID: p.ForeignID, EndUserReference: p.EndUserReference,
+		ID: s.nextID, Code: sandboxkit.RandomFrom(sandboxkit.Base58, 6), ForeignID: p.ForeignID, EndUserReference: p.EndUserReference,
 		Title: p.Title, Description: p.Description, Currency: c.Code, Amount: p.Amount, Timer: p.Timer,
 		Type: p.Type, URLSuccess: p.URLSuccess, URLFailed: p.URLFailed, HasEmail: p.HasEmail,
 		SenderType: p.SenderType, Status: "created", CreatedAt: now, UpdatedAt: now,

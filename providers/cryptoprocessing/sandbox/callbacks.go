@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"sort"
+	"strconv"
 	"time"
 )
 
@@ -282,7 +283,7 @@ func callbackBody(inv *InvoiceState) []byte {
 		for _, tx := range inv.Transactions {
 			j.Transactions = append(j.Transactions, txJSON{ID: tx.ID, Currency: inv.SenderCurrency,
 				TransactionType: "blockchain", Type: "deposit", Address: inv.Address, Amount: tx.Amount.StringFixed(8),
-				TxID: tx.TxID, Confirmations: itoa(tx.Confirmations)})
+				TxID: tx.TxID, Confirmations: strconv.Itoa(tx.Confirmations)})
 		}
 		if inv.Status == "confirmed" {
 			j.Fees = append(j.Fees, feeJSON{Type: "fee_crypto_deposit", Currency: inv.SenderCurrency,

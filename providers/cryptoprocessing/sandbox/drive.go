@@ -1,12 +1,12 @@
 package sandbox
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"cryptopos/providers/sandboxkit"
 
 	"github.com/shopspring/decimal"
 )
@@ -179,7 +179,7 @@ func (s *Sandbox) choose(inv *InvoiceState, coin string, now time.Time) error {
 
 func (s *Sandbox) deposit(inv *InvoiceState, amount decimal.Decimal, confirmations int) {
 	inv.Transactions = append(inv.Transactions, Tx{ID: inv.ID*10 + int64(len(inv.Transactions)) + 750000,
-		Amount: amount, TxID: randomHex(32), Confirmations: confirmations})
+		Amount: amount, TxID: sandboxkit.RandomHexDigits(64), Confirmations: confirmations})
 }
 
 // settle sets the status from the payments: processing while a
@@ -241,36 +241,19 @@ func (s *Sandbox) precision(code string) int32 {
 func newAddress(coin string) string {
 	switch coin {
 	case "BTC":
-		return "2N" + randomBase58(33)
+		return "2N" + sandboxkit.RandomFrom(sandboxkit.Base58, 33)
 	case "BCH":
-		return "bchtest:qq" + strings.ToLower(randomHex(19))
+		return "bchtest:qq" + sandboxkit.RandomHexDigits(38)
 	case "LTC":
-		return "Q" + randomBase58(33)
+		return "Q" + sandboxkit.RandomFrom(sandboxkit.Base58, 33)
 	case "TRX", "USDTT":
-		return "T" + randomBase58(33)
+		return "T" + sandboxkit.RandomFrom(sandboxkit.Base58, 33)
 	case "SOL":
-		return randomBase58(44)
+		return sandboxkit.RandomFrom(sandboxkit.Base58, 44)
 	case "XRP":
-		return "r" + randomBase58(33)
+		return "r" + sandboxkit.RandomFrom(sandboxkit.Base58, 33)
 	case "DOGE":
-		return "n" + randomBase58(33)
+		return "n" + sandboxkit.RandomFrom(sandboxkit.Base58, 33)
 	}
-	return "0x" + randomHex(20)
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-const base58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-
-func randomBase58(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	for i := range b {
-		b[i] = base58[int(b[i])%len(base58)]
-	}
-	return string(b)
+	return "0x" + sandboxkit.RandomHexDigits(40)
 }

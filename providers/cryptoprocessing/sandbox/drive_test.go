@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -178,7 +179,7 @@ func TestLookupByIDAndCode(t *testing.T) {
 	e := newEnv(t)
 	d := e.create(t, body("pos-l", ""))
 	code := d["url"].(string)[strings.LastIndex(d["url"].(string), "/")+1:]
-	for _, id := range []string{"pos-l", code, itoa(int(d["id"].(float64)))} {
+	for _, id := range []string{"pos-l", code, strconv.Itoa(int(d["id"].(float64)))} {
 		if inv, ok := e.Invoice(id); !ok || inv.ForeignID != "pos-l" {
 			t.Errorf("Invoice(%q) = %v, %t", id, inv.ForeignID, ok)
 		}

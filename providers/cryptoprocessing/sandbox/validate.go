@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/mail"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -76,7 +77,7 @@ func (f *fields) str(field string, required bool, max int) string {
 	case s == "" && required:
 		f.fail(field, "The "+words(field)+" field is required.")
 	case max > 0 && utf8.RuneCountInString(s) > max:
-		f.fail(field, "The "+words(field)+" may not be greater than "+itoa(max)+" characters.")
+		f.fail(field, "The "+words(field)+" may not be greater than "+strconv.Itoa(max)+" characters.")
 	}
 	return s
 }
@@ -229,5 +230,3 @@ func pageURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && u.Scheme == "https" && u.Host != "" && net.ParseIP(u.Hostname()) == nil
 }
-
-func itoa(n int) string { return decimal.NewFromInt(int64(n)).String() }
