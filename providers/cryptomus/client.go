@@ -54,10 +54,16 @@ var (
 
 // New validates cfg (filling its defaults) and returns a client.
 func New(cfg Config, opts Options) (*Client, error) {
-	if err := cfg.Validate(); err != nil {
+	coins, err := cfg.validate()
+	if err != nil {
 		return nil, err
 	}
-	allowed, _ := parseOptions(cfg.Currencies) // checked by Validate
+	return newClient(cfg, coins.allowed, opts)
+}
+
+// newClient returns a client for cfg, validated already; allowed is its
+// currencies, parsed.
+func newClient(cfg Config, allowed []pos.PayOption, opts Options) (*Client, error) {
 	c := &Client{
 		cfg:   cfg,
 		base:  cfg.BaseURL,

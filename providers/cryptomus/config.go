@@ -98,7 +98,23 @@ func (c *Config) ApplyEnv(getenv func(string) string) {
 // problem on its own line as "cryptomus.KEY: sentence". It never contains
 // the payment key.
 func (c *Config) Validate() error {
-	var errs []error
+	_, err := c.validate()
+	return err
+}
+
+// coinLists are the coin lists of a valid Config, parsed.
+type coinLists struct {
+	pay     []pos.PayOption // pay_currencies
+	allowed []pos.PayOption // currencies
+}
+
+// validate is Validate, also returning the coin lists it parsed.
+func (c *Config) validate() (coinLists, error) {
+	var (
+		errs  []error
+		coins coinLists
+		err   error
+	)
 	bad := func(key, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("cryptomus.%s: %s", key, fmt.Sprintf(format, args...)))
 	}
@@ -127,10 +143,10 @@ func (c *Config) Validate() error {
 		bad("lifetime", "%s is outside what Cryptomus accepts (5m to 12h); write it like \"15m\".", c.Lifetime)
 	}
 
-	if _, err := parseOptions(c.PayCurrencies); err != nil {
+	if coins.pay, err = parseOptions(c.PayCurrencies); err != nil {
 		bad("pay_currencies", "%s", err)
 	}
-	if _, err := parseOptions(c.Currencies); err != nil {
+	if coins.allowed, err = parseOptions(c.Currencies); err != nil {
 		bad("currencies", "%s", err)
 	}
 
@@ -152,7 +168,10 @@ func (c *Config) Validate() error {
 	if c.Subtract < 0 || c.Subtract > 100 {
 		bad("subtract", "%d is outside 0 to 100 percent.", c.Subtract)
 	}
-	return errors.Join(errs...)
+	if len(errs) > 0 {
+		return coinLists{}, errors.Join(errs...)
+	}
+	return coins, nil
 }
 
 // PayOptions returns pay_currencies parsed, in config order.

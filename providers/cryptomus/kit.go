@@ -46,19 +46,17 @@ func receiver(env providers.Env) (relay.Receiver, error) {
 	return NewWebhookReceiver(key), nil
 }
 
+// openWith validates cfg, once, and builds the client.
 func openWith(cfg Config, env providers.Env) (providers.Opened, error) {
-	if err := cfg.Validate(); err != nil {
-		return providers.Opened{}, err
-	}
-	payOptions, err := cfg.PayOptions()
+	coins, err := cfg.validate()
 	if err != nil {
 		return providers.Opened{}, err
 	}
-	c, err := New(cfg, Options{TerminalID: env.Shop.TerminalID, Logger: env.Log, Clock: env.Clock})
+	c, err := newClient(cfg, coins.allowed, Options{TerminalID: env.Shop.TerminalID, Logger: env.Log, Clock: env.Clock})
 	if err != nil {
 		return providers.Opened{}, err
 	}
-	return providers.Opened{Provider: c, PayOptions: payOptions}, nil
+	return providers.Opened{Provider: c, PayOptions: coins.pay}, nil
 }
 
 // demo starts a sandbox on 127.0.0.1 and a real client talking to it.

@@ -85,6 +85,11 @@ func New(cfg Config, opts Options) (*Client, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	return newClient(cfg, opts)
+}
+
+// newClient returns a client for cfg, validated already.
+func newClient(cfg Config, opts Options) (*Client, error) {
 	c := &Client{
 		cfg:       cfg,
 		base:      cfg.BaseURL,

@@ -111,6 +111,12 @@ func (c *Config) ApplyEnv(getenv func(string) string) {
 // contains a secret. relay_url may be empty: the terminal then needs a
 // relay of its own (Open checks).
 func (c *Config) Validate() error {
+	_, err := c.validate()
+	return err
+}
+
+// validate is Validate, also returning pay_currencies parsed (PayOptions).
+func (c *Config) validate() (payOptions []pos.PayOption, err error) {
 	var errs []error
 	bad := func(key, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("cryptoprocessing.%s: %s", key, fmt.Sprintf(format, args...)))
@@ -126,7 +132,7 @@ func (c *Config) Validate() error {
 		yes := true
 		c.AskEmail = &yes
 	}
-	if _, err := parsePayCurrencies(c.PayCurrencies); err != nil {
+	if payOptions, err = parsePayCurrencies(c.PayCurrencies); err != nil {
 		bad("pay_currencies", "%s", err)
 	}
 	c.Description = strings.TrimSpace(c.Description)
@@ -154,7 +160,10 @@ func (c *Config) Validate() error {
 			bad("relay_token", "%s; use the token set in the relay's [relay] section.", err)
 		}
 	}
-	return errors.Join(errs...)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return payOptions, nil
 }
 
 // validateKeys fills the default base_url and checks it and the two keys,

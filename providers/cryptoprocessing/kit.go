@@ -46,13 +46,10 @@ func open(env providers.Env) (providers.Opened, error) {
 	return openWith(cfg, env)
 }
 
-// openWith validates cfg and builds the client. The relay is relay_url
-// with relay_token, else the relay embedded in this terminal.
+// openWith validates cfg, once, and builds the client. The relay is
+// relay_url with relay_token, else the relay embedded in this terminal.
 func openWith(cfg Config, env providers.Env) (providers.Opened, error) {
-	if err := cfg.Validate(); err != nil {
-		return providers.Opened{}, err
-	}
-	payOptions, err := cfg.PayOptions()
+	payOptions, err := cfg.validate()
 	if err != nil {
 		return providers.Opened{}, err
 	}
@@ -64,7 +61,7 @@ func openWith(cfg Config, env providers.Env) (providers.Opened, error) {
 		return providers.Opened{}, errors.New("cryptoprocessing.relay_url: missing: Cryptoprocessing reports payments only to a relay; " +
 			"set relay_url and relay_token to yours, or run the relay in this terminal with [relay] listen")
 	}
-	c, err := New(cfg, Options{
+	c, err := newClient(cfg, Options{
 		Relay:    NewRelayClient(relayURL, token, nil),
 		RelayURL: relayURL,
 		ShopName: env.Shop.Name,
