@@ -64,7 +64,8 @@ func (c *Client) post(ctx context.Context, op operation, payload any) (json.RawM
 	if pe != nil {
 		c.log.Debug("cryptomus: request failed", "op", op.name, "http_status", resp.StatusCode,
 			"took", took, "body", c.snippet(data))
-		c.log.Warn("cryptomus: request failed", "op", op.name, "http_status", resp.StatusCode, "err", pe.Message)
+		c.log.Warn("cryptomus: request failed", "op", op.name, "http_status", resp.StatusCode, "err", pe.Message,
+			"provider_message", c.redact(wire.OneLine(pe.ProviderMessage)))
 		return nil, pe
 	}
 	c.log.Debug("cryptomus: ok", "op", op.name, "http_status", resp.StatusCode, "took", took)

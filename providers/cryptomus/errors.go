@@ -63,8 +63,9 @@ const authMessage = "Cryptomus refused the merchant id or signature: check merch
 // classify decides whether a reply is a success and returns its result, or
 // the error for the cashier. An error is HTTP ≠ 200 or state ≠ 0.
 func (c *Client) classify(op operation, status int, contentType string, body []byte) (json.RawMessage, *pos.ProviderError) {
+	// providerMsg is redacted already: it may be in the message too.
 	fail := func(kind pos.ErrorKind, providerMsg, message string) *pos.ProviderError {
-		return &pos.ProviderError{Kind: kind, Message: message, ProviderMessage: c.redact(providerMsg), HTTPStatus: status}
+		return &pos.ProviderError{Kind: kind, Message: message, ProviderMessage: providerMsg, HTTPStatus: status}
 	}
 	if status >= 300 && status < 400 {
 		return nil, fail(pos.ErrKindRejected, "", fmt.Sprintf(

@@ -3,6 +3,7 @@ package cryptomus
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -257,6 +258,52 @@ func TestTransportErrors(t *testing.T) {
 			}
 			if !pe.Retryable() || pe.Err == nil || strings.Contains(logs.String()+pe.Err.Error(), testKey) {
 				t.Errorf("retryable %t, err %v", pe.Retryable(), pe.Err)
+			}
+		})
+	}
+}
+
+// The provider's own words reach the "request failed" warning, on one line,
+// without control characters and without the payment key.
+func TestRequestFailedLogsTheProviderMessage(t *testing.T) {
+	for _, tt := range []struct {
+		name, contentType, body string
+		status                  int
+		want                    string // the ProviderMessage, and in the log
+	}{
+		{"message echoing the key", "application/json", `{"state":1,"message":"bad key ` + testKey + `"}`, 422,
+			"bad key [payment key]"},
+		{"field error echoing the key", "application/json", `{"state":1,"errors":{"amount":["` + testKey + `"]}}`, 422,
+			"amount [payment key]"},
+		{"plain text echoing the key", "text/plain", "debug: sign=" + testKey, 500,
+			"debug: sign=[payment key]"},
+		{"plain text with control characters", "text/plain", "upstream\x1b[2J\x07 reset\r\nby peer\u009b", 503,
+			"upstream [2J reset by peer"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", tt.contentType)
+				w.WriteHeader(tt.status)
+				_, _ = io.WriteString(w, tt.body)
+			}))
+			defer srv.Close()
+			c, logs := newTestClient(t, srv.URL+"/v1")
+			_, err := c.Create(context.Background(), testInvoice("10", "USD", pos.PayOption{}))
+			var pe *pos.ProviderError
+			if !errors.As(err, &pe) {
+				t.Fatalf("want a *pos.ProviderError, got %T %v", err, err)
+			}
+			if pe.ProviderMessage != tt.want {
+				t.Errorf("ProviderMessage %q, want %q", pe.ProviderMessage, tt.want)
+			}
+			var warn string
+			for _, l := range strings.Split(logs.String(), "\n") {
+				if strings.Contains(l, "level=WARN") && strings.Contains(l, "request failed") {
+					warn = l
+				}
+			}
+			if want := fmt.Sprintf("provider_message=%q", tt.want); !strings.Contains(warn, want) {
+				t.Errorf("the warning lacks %s:\n%s", want, logs)
 			}
 		})
 	}

@@ -86,7 +86,8 @@ func (c *Client) call(ctx context.Context, op operation, payload any) (json.RawM
 	if pe != nil {
 		c.log.Debug("cryptoprocessing: request failed", "op", op.name, "http_status", resp.StatusCode,
 			"took", took, "body", wire.Snippet(clean(string(data))))
-		c.log.Warn("cryptoprocessing: request failed", "op", op.name, "http_status", resp.StatusCode, "err", pe.Message)
+		c.log.Warn("cryptoprocessing: request failed", "op", op.name, "http_status", resp.StatusCode, "err", pe.Message,
+			"provider_message", clean(wire.OneLine(pe.ProviderMessage)))
 		return nil, pe
 	}
 	c.log.Debug("cryptoprocessing: ok", "op", op.name, "http_status", resp.StatusCode, "took", took)

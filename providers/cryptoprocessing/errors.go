@@ -165,8 +165,9 @@ func (e errorBody) notFound(status int) bool {
 func (c *Client) classify(op operation, status int, contentType string, body []byte) (json.RawMessage, *pos.ProviderError) {
 	name := c.name
 	body = bytes.TrimSpace(body)
+	// providerMsg is cleaned already: it may be in the message too.
 	fail := func(kind pos.ErrorKind, providerMsg, message string) *pos.ProviderError {
-		return &pos.ProviderError{Kind: kind, Message: message, ProviderMessage: c.clean(op, providerMsg), HTTPStatus: status}
+		return &pos.ProviderError{Kind: kind, Message: message, ProviderMessage: providerMsg, HTTPStatus: status}
 	}
 	switch {
 	case status >= 200 && status < 300:
@@ -181,8 +182,8 @@ func (c *Client) classify(op operation, status int, contentType string, body []b
 	}
 	said := c.clean(op, e.sentences())
 	providerMsg := said
-	if e.code != "" {
-		providerMsg = strings.TrimSpace(said + " (" + e.code + ")")
+	if code := c.clean(op, wire.OneLine(e.code)); code != "" {
+		providerMsg = strings.TrimSpace(said + " (" + code + ")")
 	}
 	switch {
 	case e.code == codeBadKey || e.code == codeRequiredKey:

@@ -3,6 +3,7 @@ package cryptoprocessing
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -232,4 +233,48 @@ func TestErrorsNeverShowTheCustomer(t *testing.T) {
 	}
 	secretsAbsent(t, "the error", pe.Message+pe.ProviderMessage, "anna@example.com", "Müller-Lüdenscheidt")
 	secretsAbsent(t, "the log", logs.String(), "anna@example.com", "Müller-Lüdenscheidt", "1985-04-23")
+}
+
+// The provider's own words reach the "request failed" warning, on one line,
+// without control characters and without the keys.
+func TestRequestFailedLogsTheProviderMessage(t *testing.T) {
+	for _, tt := range []struct {
+		name, contentType, body string
+		status                  int
+		want                    string // the ProviderMessage, and in the log
+	}{
+		{"error echoing the secret", "application/json", `{"error":"signed by ` + testSecretKey + `","code":"bad_request"}`, 400,
+			"signed by [key]. (bad_request)"},
+		{"code echoing the api key", "application/json", `{"error":"nope","code":"` + testAPIKey + `"}`, 400,
+			"nope. ([key])"},
+		{"code with control characters", "application/json", `{"error":"nope","code":"bad\u001b[2J\nrequest"}`, 400,
+			"nope. (bad [2J request)"},
+		{"plain text echoing the key", "text/plain", "debug: key=" + testAPIKey, 500,
+			"debug: key=[key]"},
+		{"plain text with control characters", "text/plain", "upstream\x1b[2J\x07 reset\r\nby peer\u009b", 503,
+			"upstream [2J reset by peer"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rs := newRecordingServer(t, tt.status, tt.body)
+			rs.answer(tt.status, tt.contentType, tt.body)
+			c, logs, _ := newTestClient(t, rs.URL+"/api/v2")
+			_, err := c.Create(context.Background(), testInvoice("12.50", "EUR", pos.PayOption{}))
+			var pe *pos.ProviderError
+			if !errors.As(err, &pe) {
+				t.Fatalf("want a *pos.ProviderError, got %T %v", err, err)
+			}
+			if pe.ProviderMessage != tt.want {
+				t.Errorf("ProviderMessage %q, want %q", pe.ProviderMessage, tt.want)
+			}
+			var warn string
+			for _, l := range strings.Split(logs.String(), "\n") {
+				if strings.Contains(l, "level=WARN") && strings.Contains(l, "request failed") {
+					warn = l
+				}
+			}
+			if want := fmt.Sprintf("provider_message=%q", tt.want); !strings.Contains(warn, want) {
+				t.Errorf("the warning lacks %s:\n%s", want, logs)
+			}
+		})
+	}
 }

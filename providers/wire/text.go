@@ -41,10 +41,11 @@ const SnippetLen = 2048
 // one line and cut to SnippetLen bytes.
 func Snippet(text string) string { return Shorten(text, SnippetLen) }
 
-// Shorten puts s on one line (runs of white space become one space) and
-// cuts it to at most n bytes on a rune boundary, marking the cut with "…".
+// Shorten puts s on one line (OneLine: control characters become spaces,
+// runs of white space one space) and cuts it to at most n bytes on a rune
+// boundary, marking the cut with "…".
 func Shorten(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = OneLine(s)
 	if len(s) <= n {
 		return s
 	}

@@ -180,6 +180,8 @@ func TestText(t *testing.T) {
 	}{
 		{"short", 10, "short"},
 		{"on\n  one\tline ", 20, "on one line"},
+		{"esc\x1b[2J bell\a csi\u009b nel\u0085 ls\u2028end", 60, "esc [2J bell csi nel ls end"},
+		{"bad\xffutf8", 20, "bad\ufffdutf8"},
 		{"0123456789", 4, "0123…"},
 		{"café au lait", 4, "caf…"}, // é is two bytes: cut before it
 		{"", 3, ""},
