@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"cryptopos/pos"
 	"cryptopos/providers/wire"
 )
 
@@ -41,35 +42,12 @@ func (c *Client) post(ctx context.Context, op operation, payload any) (json.RawM
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "cryptopos")
 
-	start := c.clock.Now()
-	resp, err := c.http.Do(req)
-	if err != nil {
-		pe := wire.TransportError("Cryptomus", err)
-		pe.Err = wire.Redacted(err, c.redact)
-		c.log.Warn("cryptomus: no answer", "op", op.name, "err", pe.Err.Error())
-		return nil, pe
-	}
-	defer resp.Body.Close()
-	data, tooLarge, err := wire.ReadReply(resp.Body)
-	if err != nil {
-		c.log.Warn("cryptomus: answer cut short", "op", op.name, "http_status", resp.StatusCode, "err", c.redact(err.Error()))
-		return nil, wire.CutShort("Cryptomus", resp.StatusCode, wire.Redacted(err, c.redact))
-	}
-	if tooLarge {
-		c.log.Debug("cryptomus: reply too large", "op", op.name, "http_status", resp.StatusCode, "body", c.snippet(data))
-		return nil, wire.TooLarge("Cryptomus", resp.StatusCode)
-	}
-	result, pe := c.classify(op, resp.StatusCode, resp.Header.Get("Content-Type"), data)
-	took := c.clock.Now().Sub(start)
-	if pe != nil {
-		c.log.Debug("cryptomus: request failed", "op", op.name, "http_status", resp.StatusCode,
-			"took", took, "body", c.snippet(data))
-		c.log.Warn("cryptomus: request failed", "op", op.name, "http_status", resp.StatusCode, "err", pe.Message,
-			"provider_message", c.redact(wire.OneLine(pe.ProviderMessage)))
-		return nil, pe
-	}
-	c.log.Debug("cryptomus: ok", "op", op.name, "http_status", resp.StatusCode, "took", took)
-	return result, nil
+	return wire.Exchange{
+		Provider: "Cryptomus", Log: c.log, Prefix: "cryptomus", Op: op.name, Clean: c.redact, Now: c.clock.Now,
+		Classify: func(status int, contentType string, body []byte) (json.RawMessage, *pos.ProviderError) {
+			return c.classify(op, status, contentType, body)
+		},
+	}.Send(c.http, req)
 }
 
 // redact removes the payment key from text that came from elsewhere (a

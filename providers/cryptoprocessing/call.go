@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"cryptopos/pos"
 	"cryptopos/providers/wire"
 )
 
@@ -63,35 +64,13 @@ func (c *Client) call(ctx context.Context, op operation, payload any) (json.RawM
 		req.Header.Set("X-Processing-Signature", Sign(body, c.cfg.SecretKey))
 	}
 
-	clean := func(s string) string { return c.clean(op, s) }
-	start := c.clock.Now()
-	resp, err := c.http.Do(req)
-	if err != nil {
-		pe := wire.TransportError(c.name, err)
-		pe.Err = wire.Redacted(err, clean)
-		c.log.Warn("cryptoprocessing: no answer", "op", op.name, "err", pe.Err.Error())
-		return nil, pe
-	}
-	defer resp.Body.Close()
-	data, tooLarge, err := wire.ReadReply(resp.Body)
-	if err != nil {
-		c.log.Warn("cryptoprocessing: answer cut short", "op", op.name, "http_status", resp.StatusCode, "err", clean(err.Error()))
-		return nil, wire.CutShort(c.name, resp.StatusCode, wire.Redacted(err, clean))
-	}
-	if tooLarge {
-		return nil, wire.TooLarge(c.name, resp.StatusCode)
-	}
-	result, pe := c.classify(op, resp.StatusCode, resp.Header.Get("Content-Type"), data)
-	took := c.clock.Now().Sub(start)
-	if pe != nil {
-		c.log.Debug("cryptoprocessing: request failed", "op", op.name, "http_status", resp.StatusCode,
-			"took", took, "body", wire.Snippet(clean(string(data))))
-		c.log.Warn("cryptoprocessing: request failed", "op", op.name, "http_status", resp.StatusCode, "err", pe.Message,
-			"provider_message", clean(wire.OneLine(pe.ProviderMessage)))
-		return nil, pe
-	}
-	c.log.Debug("cryptoprocessing: ok", "op", op.name, "http_status", resp.StatusCode, "took", took)
-	return result, nil
+	return wire.Exchange{
+		Provider: c.name, Log: c.log, Prefix: "cryptoprocessing", Op: op.name, Now: c.clock.Now,
+		Clean: func(s string) string { return c.clean(op, s) },
+		Classify: func(status int, contentType string, body []byte) (json.RawMessage, *pos.ProviderError) {
+			return c.classify(op, status, contentType, body)
+		},
+	}.Send(c.http, req)
 }
 
 // clean removes the keys, and the customer's details sent with op, from
