@@ -206,6 +206,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
+		h := m.screenHeight()
+		m.history.clamp(m.c, h)
+		m.report.clamp(h)
 		return m, nil
 	case tea.BackgroundColorMsg:
 		m.c.theme = NewTheme(msg.IsDark(), m.c.opts.Console, m.c.theme.NoColor, m.c.opts.HighContrast)
@@ -287,9 +290,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case screenInvoice:
 		return m.invoice.key(m.c, msg)
 	case screenHistory:
-		return m.history.key(m.c, msg)
+		return m.history.key(m.c, msg, m.screenHeight())
 	case screenReport:
-		return m.report.key(m.c, msg)
+		return m.report.key(m.c, msg, m.screenHeight())
 	}
 	return m.result.key(m.c, msg)
 }
@@ -326,7 +329,7 @@ func (m *Model) screenMsg(msg tea.Msg) tea.Cmd {
 		m.screen = screenReport
 		return m.report.load(m.c)
 	case reportMsg:
-		m.report.loaded(msg)
+		m.report.loaded(m.c, msg)
 	case timelineMsg:
 		if msg.err != nil {
 			m.history.err = "Could not read the timeline: " + msg.err.Error()
@@ -394,9 +397,8 @@ func (m *Model) showResult(inv pos.Invoice) tea.Cmd {
 	m.result = resultScreen{inv: inv, shownAt: m.c.now()}
 	m.screen = screenResult
 	cmds := []tea.Cmd{focus(m.c.opts.Engine, ""), m.sound(m.result.outcome())}
-	if d := m.c.opts.ReturnAfter; m.c.opts.Kiosk && d > 0 {
+	if d := returnAfter(m.c.opts); d > 0 {
 		clock, id := m.c.opts.Clock, inv.OrderID
-		m.result.returnAfter = d
 		cmds = append(cmds, func() tea.Msg { <-clock.After(d); return autoReturnMsg{orderID: id} })
 	}
 	return tea.Batch(cmds...)
@@ -556,8 +558,8 @@ func acknowledge(e *pos.Engine, orderID string) tea.Cmd {
 	}
 }
 
-// banner tells of the oldest late payment the cashier has not seen.
-func (m *Model) banner(w int) string {
+// lateBanner tells of the oldest late payment the cashier has not seen.
+func (m *Model) lateBanner() string {
 	if len(m.late) == 0 {
 		return ""
 	}
@@ -572,8 +574,7 @@ func (m *Model) banner(w int) string {
 	if len(m.late) > 1 {
 		what += fmt.Sprintf(" (+%d more)", len(m.late)-1)
 	}
-	line := t.Badge.Render(" LATE PAYMENT ") + " " + t.Warn.Render(what)
-	return indent(wrap(line, w-2), 1)
+	return t.Badge.Render(" LATE PAYMENT ") + " " + t.Warn.Render(what)
 }
 
 func joinNotices(a, b string) string {
@@ -597,6 +598,7 @@ func (m *Model) applyTheme() {
 	m.help.Styles.ShortSeparator = t.HelpDesc
 	m.help.Styles.Ellipsis = t.HelpDesc
 	m.help.ShortSeparator = "  "
+	m.report.layout(m.c) // the report's lines carry the theme's colours
 }
 
 // Minimum size for the frame; smaller windows get a message instead.
@@ -626,44 +628,116 @@ func (m *Model) render() string {
 			lipgloss.NewStyle().Width(max(1, w-2)).Align(lipgloss.Center).Render(msg))
 	}
 	bodyH := h - chromeRows
-	var body, right string
-	var bindings []key.Binding
-	switch m.screen {
-	case screenSale:
-		body, bindings = m.sale.view(c, w, bodyH, m.notice), m.sale.help(c)
-	case screenCurrency:
-		body, bindings = m.currency.view(c, w, bodyH, m.notice), m.currency.help(c)
-	case screenCustomer:
-		body, bindings = m.customer.view(c, w, bodyH), m.customer.help(c)
-	case screenInvoice:
-		body, bindings = m.invoice.view(c, w, bodyH), m.invoice.help(c)
-		right = c.theme.Muted.Render("order " + m.invoice.snap.Invoice.OrderID)
-	case screenHistory:
-		body, bindings = m.history.view(c, w, bodyH), m.history.help(c)
-	case screenReport:
-		body, bindings = m.report.view(c, w, bodyH), m.report.help(c)
-	default:
-		body, bindings = m.result.view(c, w, bodyH), m.result.help(c)
-	}
-	if m.pin != nil {
-		body, bindings = m.pinView(w, bodyH), m.pinHelp()
-	} else {
-		bindings = append(bindings, m.printHelp()...)
-	}
-	if line := m.printBanner(); line != "" {
-		body = indent(wrap(line, w-2), 1) + "\n" + body
-	}
-	if banner := m.banner(w); banner != "" {
-		// Where the eye is: at the top, over whatever screen is open.
-		body = banner + "\n" + body
-		if m.screen != screenCustomer {
-			bindings = append([]key.Binding{c.keys.Acknowledge}, bindings...)
+	// The banners first, where the eye is: at the top, over whatever screen
+	// is open. The screen is laid out in the rows they leave, so that
+	// nothing it drew (the QR code) is cut off at the bottom.
+	banners := m.banners(w, bannersWrapped)
+	v := m.screenView(w, bodyH-len(banners))
+	if m.codeCrowdedOut(v) {
+		// The customer must be able to scan: the banners give up their
+		// second lines, then the printer's news gives way to the late
+		// payment (the help bar still offers R to print again).
+		for _, size := range []bannerSize{bannersOneLine, bannerFirst} {
+			if short := m.banners(w, size); len(short) < len(banners) {
+				if sv := m.screenView(w, bodyH-len(short)); !m.codeCrowdedOut(sv) {
+					banners, v = short, sv
+					break
+				}
+			}
 		}
 	}
+	top := min(len(banners), bodyH)
+	bindings := v.bindings
+	if len(m.late) > 0 && m.screen != screenCustomer {
+		bindings = append([]key.Binding{c.keys.Acknowledge}, bindings...)
+	}
 	rule := c.theme.Rule.Render(strings.Repeat("─", w))
-	return strings.Join([]string{
-		m.header(w), rule, fit(body, w, bodyH), rule, fit(m.helpBar(bindings, right, w), w, 1),
-	}, "\n")
+	parts := []string{m.header(w), rule}
+	if top > 0 {
+		parts = append(parts, fit(strings.Join(banners[:top], "\n"), w, top, false))
+	}
+	if top < bodyH {
+		parts = append(parts, fit(v.body, w, bodyH-top, v.fitted))
+	}
+	return strings.Join(append(parts, rule, fit(m.helpBar(bindings, v.right, w), w, 1, false)), "\n")
+}
+
+// shownScreen is the open screen as drawn for one frame.
+type shownScreen struct {
+	body     string
+	bindings []key.Binding
+	right    string // for the right of the help bar
+	fitted   bool   // every line of body is exactly as wide as the window
+	code     bool   // the Invoice screen shows its QR code
+}
+
+// screenView draws the open screen in w x h (at least one row).
+func (m *Model) screenView(w, h int) shownScreen {
+	c := m.c
+	h = max(h, 1)
+	if m.pin != nil {
+		return shownScreen{body: m.pinView(w, h), bindings: m.pinHelp()}
+	}
+	var v shownScreen
+	switch m.screen {
+	case screenSale:
+		v.body, v.bindings = m.sale.view(c, w, h, m.notice), m.sale.help(c)
+	case screenCurrency:
+		v.body, v.bindings = m.currency.view(c, w, h, m.notice), m.currency.help(c)
+	case screenCustomer:
+		v.body, v.bindings = m.customer.view(c, w, h), m.customer.help(c)
+	case screenInvoice:
+		v.body, v.code = m.invoice.view(c, w, h)
+		v.fitted, v.bindings = v.code, m.invoice.help(c)
+		v.right = c.theme.Muted.Render("order " + m.invoice.snap.Invoice.OrderID)
+	case screenHistory:
+		v.body, v.bindings = m.history.view(c, w, h), m.history.help(c)
+	case screenReport:
+		v.body, v.bindings = m.report.view(c, w, h), m.report.help(c)
+	default:
+		v.body, v.bindings = m.result.view(c, w, h), m.result.help(c)
+	}
+	v.bindings = append(v.bindings, m.printHelp()...)
+	return v
+}
+
+// codeCrowdedOut reports whether the Invoice screen has a code to show
+// and did not have the room for it.
+func (m *Model) codeCrowdedOut(v shownScreen) bool {
+	return m.screen == screenInvoice && m.pin == nil && m.invoice.snap.Invoice.URL != "" && !v.code
+}
+
+// bannerSize is how much room the banners take.
+type bannerSize int
+
+const (
+	bannersWrapped bannerSize = iota // every banner whole, wrapped to the width
+	bannersOneLine                   // one line each, cut short
+	bannerFirst                      // the first banner alone, on one line
+)
+
+// banners are the lines over every screen: the oldest late payment, then
+// the printer's news.
+func (m *Model) banners(w int, size bannerSize) []string {
+	var lines []string
+	for _, b := range []string{m.lateBanner(), m.printBanner()} {
+		switch {
+		case b == "":
+		case size == bannersWrapped:
+			lines = append(lines, strings.Split(indent(wrap(b, w-2), 1), "\n")...)
+		default:
+			lines = append(lines, " "+truncate(b, w-2))
+		}
+	}
+	if size == bannerFirst && len(lines) > 1 {
+		lines = lines[:1]
+	}
+	return lines
+}
+
+// screenHeight is the number of rows the open screen has under the banners.
+func (m *Model) screenHeight() int {
+	return max(m.c.height-chromeRows-len(m.banners(m.c.width, bannersWrapped)), 1)
 }
 
 func (m *Model) header(w int) string {
@@ -677,14 +751,17 @@ func (m *Model) header(w int) string {
 }
 
 // helpBar shows the keys; the text on the right gives way when space is short.
+// It works on a copy of the help model: View changes nothing.
 func (m *Model) helpBar(bindings []key.Binding, right string, w int) string {
-	m.help.SetWidth(0)
-	keys := " " + m.help.ShortHelpView(bindings)
-	if right == "" || lipgloss.Width(keys)+lipgloss.Width(right)+3 > w {
-		m.help.SetWidth(w - 1)
-		return " " + m.help.ShortHelpView(bindings)
+	hm := m.help
+	if right != "" {
+		hm.SetWidth(0)
+		if keys := " " + hm.ShortHelpView(bindings); lipgloss.Width(keys)+lipgloss.Width(right)+3 <= w {
+			return spread(keys, right+" ", w)
+		}
 	}
-	return spread(keys, right+" ", w)
+	hm.SetWidth(w - 1)
+	return " " + hm.ShortHelpView(bindings)
 }
 
 // spread puts left and right at the two ends of a line of width w.
@@ -696,9 +773,22 @@ func spread(left, right string, w int) string {
 	return left + strings.Repeat(" ", gap) + right
 }
 
-// fit pads or cuts s to exactly h lines of width w.
-func fit(s string, w, h int) string {
-	lines := strings.Split(s, "\n")
+// fit pads or cuts s to exactly h lines of width w. When fitted, s's lines
+// are already w wide (a screen that measured them itself) and only the
+// number of lines is fixed: measuring every row of a QR code again would be
+// most of a frame's work.
+func fit(s string, w, h int, fitted bool) string {
+	n := strings.Count(s, "\n") + 1
+	if fitted {
+		switch {
+		case n > h:
+			return s[:nthNewline(s, h)]
+		case n < h:
+			return s + strings.Repeat("\n"+strings.Repeat(" ", w), h-n)
+		}
+		return s
+	}
+	lines := strings.SplitN(s, "\n", h+1)
 	if len(lines) > h {
 		lines = lines[:h]
 	}
@@ -713,6 +803,19 @@ func fit(s string, w, h int) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// nthNewline is the index of the n-th "\n" in s (n >= 1), or len(s).
+func nthNewline(s string, n int) int {
+	i := 0
+	for ; n > 0; n-- {
+		j := strings.IndexByte(s[i:], '\n')
+		if j < 0 {
+			return len(s)
+		}
+		i += j + 1
+	}
+	return i - 1
 }
 
 // truncate cuts styled text to width w.

@@ -39,7 +39,13 @@ type harnessOption func(*Options, *postest.Provider)
 
 func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	t.Helper()
-	h := &harness{t: t, clock: postest.NewClock(t0), journal: postest.NewJournal(), msgs: make(chan tea.Msg, 256)}
+	return newHarnessAt(t, t0, opts...)
+}
+
+// newHarnessAt is newHarness with the clock starting at start.
+func newHarnessAt(t *testing.T, start time.Time, opts ...harnessOption) *harness {
+	t.Helper()
+	h := &harness{t: t, clock: postest.NewClock(start), journal: postest.NewJournal(), msgs: make(chan tea.Msg, 256)}
 	h.provider = postest.NewProvider(h.clock, 15*time.Minute)
 	h.engine = pos.NewEngine(h.provider, h.journal, h.clock, pos.EngineConfig{Random: &postest.Random{}}, nil)
 	eur, _ := pos.LookupCurrency("EUR")

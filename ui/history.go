@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -21,7 +20,7 @@ type historyScreen struct {
 	list    []pos.Invoice
 	more    bool // the journal may hold older ones
 	cursor  int
-	top     int // first row shown
+	top     int // first row shown, kept by the keys and resizes
 	loading bool
 	seq     int // the latest read; older answers are dropped
 	err     string
@@ -67,8 +66,9 @@ func newHistoryScreen() historyScreen { return historyScreen{today: true, loadin
 func (s *historyScreen) load(c *common, after *pos.Invoice) tea.Cmd {
 	f := pos.Filter{Statuses: statusFilters[s.filter].statuses, Limit: historyPage, After: after}
 	if s.today {
-		now := c.local(c.now())
-		f.From = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+		// Where a daylight-saving change skips midnight, the day starts
+		// at the change, as in the report.
+		f.From, _ = pos.DayBounds(c.now(), c.opts.Location)
 	}
 	s.loading = true
 	s.seq++
@@ -97,7 +97,8 @@ func (s *historyScreen) loaded(msg historyMsg) {
 	s.more = len(msg.list) == historyPage
 }
 
-func (s *historyScreen) key(c *common, msg tea.KeyPressMsg) tea.Cmd {
+// key handles a key; h is the body's height, for scrolling.
+func (s *historyScreen) key(c *common, msg tea.KeyPressMsg, h int) tea.Cmd {
 	k := c.keys
 	if s.open != nil {
 		switch {
@@ -121,6 +122,7 @@ func (s *historyScreen) key(c *common, msg tea.KeyPressMsg) tea.Cmd {
 		} else if s.cursor < len(s.list)-1 {
 			s.cursor++
 		}
+		s.clamp(c, h)
 		if s.more && !s.loading && s.cursor >= len(s.list)-5 {
 			return s.load(c, &s.list[len(s.list)-1])
 		}
@@ -172,21 +174,14 @@ func (s *historyScreen) view(c *common, w, h int) string {
 	lines := []string{spread(" "+title, t.Muted.Render(count)+" ", w), ""}
 	cols := historyColumns(w, s.today)
 	lines = append(lines, t.Muted.Render(cols.row("Time", "Amount", "Paid with", "Status", "Provider id")))
-	switch {
-	case s.err != "":
-		lines = append(lines, "", " "+t.Bad.Render(s.err))
-	case s.loading && len(s.list) == 0:
-		lines = append(lines, "", " "+t.Muted.Render("Reading the journal…"))
-	case len(s.list) == 0:
-		lines = append(lines, "", " "+t.Muted.Render("No sales match. t shows other days, s other statuses."))
+	if msg := s.message(c); msg != "" {
+		lines = append(lines, "", " "+msg)
 	}
 	rows := h - len(lines)
-	if s.cursor < s.top {
-		s.top = s.cursor
-	} else if s.cursor >= s.top+rows {
-		s.top = s.cursor - rows + 1
-	}
-	for i := s.top; i < len(s.list) && i < s.top+rows; i++ {
+	// The banners may have taken rows since the last key: keep the cursor
+	// in view without changing the model.
+	top := scrollTop(s.top, s.cursor, rows)
+	for i := top; i < len(s.list) && i < top+rows; i++ {
 		inv := s.list[i]
 		when := c.local(inv.CreatedAt).Format("15:04")
 		if !s.today {
@@ -205,6 +200,44 @@ func (s *historyScreen) view(c *common, w, h int) string {
 		lines = append(lines, row)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// message is the line under the column titles, when there is one.
+func (s *historyScreen) message(c *common) string {
+	t := c.theme
+	switch {
+	case s.err != "":
+		return t.Bad.Render(s.err)
+	case s.loading && len(s.list) == 0:
+		return t.Muted.Render("Reading the journal…")
+	case len(s.list) == 0:
+		return t.Muted.Render("No sales match. t shows other days, s other statuses.")
+	}
+	return ""
+}
+
+// rows is how many sales the list shows in a body h rows high: under the
+// title, a blank line, the column titles and the message with its blank.
+func (s *historyScreen) rows(c *common, h int) int {
+	if s.message(c) != "" {
+		return h - 5
+	}
+	return h - 3
+}
+
+// clamp scrolls the list so the cursor is in view in a body h rows high.
+func (s *historyScreen) clamp(c *common, h int) { s.top = scrollTop(s.top, s.cursor, s.rows(c, h)) }
+
+// scrollTop is the first row to show of a list scrolled to top so that the
+// cursor is among the rows shown.
+func scrollTop(top, cursor, rows int) int {
+	switch {
+	case cursor < top:
+		return cursor
+	case rows > 0 && cursor >= top+rows:
+		return cursor - rows + 1
+	}
+	return top
 }
 
 // sales counts sales in words: "1 sale", "3 sales".
@@ -299,8 +332,8 @@ func (s *historyScreen) timeline(c *common, w, h int) string {
 	for i, l := range out {
 		out[i] = truncate(l, w-4)
 	}
-	if len(out) > h-1 {
-		out = append(out[:h-2], t.Muted.Render(fmt.Sprintf("… %d more events", len(out)-(h-2))))
+	if keep := max(h-2, 0); len(out) > h-1 {
+		out = append(out[:keep], t.Muted.Render(fmt.Sprintf("… %d more events", len(out)-keep)))
 	}
 	return "\n" + indent(strings.Join(out, "\n"), 2)
 }

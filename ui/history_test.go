@@ -4,10 +4,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata" // the zones below, also where the system has none
 
 	"github.com/shopspring/decimal"
 
 	"cryptopos/pos"
+	"cryptopos/pos/postest"
 )
 
 // sales makes a paid, an expired and an open (cancelled on the terminal) sale.
@@ -131,5 +133,50 @@ func TestLatePaymentBannerAndBell(t *testing.T) {
 	h.waitFor("the banner gone", func(s string) bool { return !strings.Contains(s, "LATE PAYMENT") })
 	if !h.journaled(inv.OrderID).LateAcknowledged {
 		t.Fatal("acknowledgement not journaled")
+	}
+}
+
+// TestHistoryTodayWhereDSTSkipsMidnight: where a daylight-saving change
+// skips midnight the day starts at the change, and a sale made late the
+// evening before is not one of today's.
+func TestHistoryTodayWhereDSTSkipsMidnight(t *testing.T) {
+	tests := []struct {
+		zone             string
+		evening, sameDay string // local times of the sales, the change between them
+		now              string // local time the history is opened
+	}{
+		{"America/Santiago", "2026-09-05 23:30", "2026-09-06 01:30", "2026-09-06 10:00"},
+		{"America/Havana", "2026-03-07 23:30", "2026-03-08 01:30", "2026-03-08 10:00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.zone, func(t *testing.T) {
+			loc, err := time.LoadLocation(tt.zone)
+			if err != nil {
+				t.Fatal(err)
+			}
+			at := func(s string) time.Time {
+				ts, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return ts
+			}
+			h := newHarnessAt(t, at(tt.evening), func(o *Options, _ *postest.Provider) { o.Location = loc })
+			for i, when := range []string{tt.evening, tt.sameDay} {
+				h.advance(at(when).Sub(h.clock.Now()))
+				h.sale([]string{"4", "9"}[i], "1")
+				h.press("c", "y")
+				h.waitText("CANCELLED")
+				h.press("enter")
+				h.waitText("Amount (EUR)")
+			}
+			h.advance(at(tt.now).Sub(h.clock.Now()))
+			h.press("h")
+			h.waitFor("today's sales", func(string) bool { return h.m.screen == screenHistory && !h.m.history.loading })
+			if s := h.screen(); !strings.Contains(s, "· today") || !strings.Contains(s, "1 sale") ||
+				strings.Contains(s, "4.00 EUR") || !strings.Contains(s, "9.00 EUR") {
+				t.Fatalf("today's sales, from the change on:\n%s", s)
+			}
+		})
 	}
 }

@@ -144,10 +144,13 @@ const (
 	gapWidth     = 3
 )
 
-func (s *invoiceScreen) view(c *common, w, h int) string {
+// view draws the screen in w x h. whole reports that the QR code is on
+// screen, whole; every line is then exactly w wide, so the frame need not
+// measure the code's rows again.
+func (s *invoiceScreen) view(c *common, w, h int) (body string, whole bool) {
 	inv := s.snap.Invoice
 	if inv.URL == "" {
-		return s.pending(c, w, h)
+		return s.pending(c, w, h), false
 	}
 	// Beside: the code on the left, the details on the right. The lines
 	// are put together by hand: the code's width is known, and measuring
@@ -156,26 +159,44 @@ func (s *invoiceScreen) view(c *common, w, h int) string {
 		details := strings.Split(s.details(c, detailsWidth, false), "\n")
 		top := max(0, (h-code.Rows)/2)
 		from := max(0, (code.Rows-len(details))/2) // details centred beside the code
-		lines := make([]string, top, top+code.Rows)
+		blank := strings.Repeat(" ", w)
+		lines := make([]string, top, max(h, top+code.Rows))
+		for i := range lines {
+			lines[i] = blank
+		}
 		margin, gap := strings.Repeat(" ", 2), strings.Repeat(" ", gapWidth)
+		left := len(margin) + code.Cols + len(gap)
 		for i, row := range strings.SplitN(code.Text, "\n", code.Rows) {
 			d := ""
 			if j := i - from; j >= 0 && j < len(details) {
 				d = details[j]
 			}
-			lines = append(lines, margin+row+gap+d)
+			// The details are short: measuring them keeps every line
+			// exactly w wide.
+			dw := lipgloss.Width(d)
+			if left+dw > w {
+				d = truncate(d, w-left)
+				dw = lipgloss.Width(d)
+			}
+			lines = append(lines, margin+row+gap+d+blank[:w-left-dw])
 		}
-		return strings.Join(lines, "\n")
+		for len(lines) < h { // all h lines: the frame need not add any
+			lines = append(lines, blank)
+		}
+		return strings.Join(lines, "\n"), true
 	}
 	// Below: the code on top, the short details under it.
 	details := s.details(c, w-4, true)
 	dh := lipgloss.Height(details) + 1
 	code, err := s.code(c, inv.URL, w-2, h-dh-1)
 	if err == nil {
-		pad := strings.Repeat(" ", max(0, (w-code.Cols)/2)) // centred by hand, as above
-		return pad + strings.ReplaceAll(code.Text, "\n", "\n"+pad) + "\n" +
-			lipgloss.PlaceHorizontal(w, lipgloss.Center, c.theme.Muted.Render("Scan to pay")) + "\n" +
+		// Centred by hand, as above.
+		left := max(0, (w-code.Cols)/2)
+		pad, right := strings.Repeat(" ", left), strings.Repeat(" ", max(0, w-left-code.Cols))
+		under := lipgloss.PlaceHorizontal(w, lipgloss.Center, c.theme.Muted.Render("Scan to pay")) + "\n" +
 			lipgloss.PlaceHorizontal(w, lipgloss.Center, details)
+		return pad + strings.ReplaceAll(code.Text, "\n", right+"\n"+pad) + right + "\n" +
+			fit(under, w, dh, false), true // the few lines under the code measured
 	}
 	// Too small to scan: say how large the window must be, and show the
 	// address to type instead.
@@ -197,7 +218,7 @@ func (s *invoiceScreen) view(c *common, w, h int) string {
 	}
 	msg := wrap(t.Warn.Render(text), w-4) + "\n\n" +
 		wrap(t.Muted.Render("Payment page: ")+t.Text.Render(inv.URL), w-4)
-	return "\n" + indent(msg, 2) + "\n\n" + indent(details, 2)
+	return "\n" + indent(msg, 2) + "\n\n" + indent(details, 2), false
 }
 
 // code renders the QR in at most cols x rows, at level Medium when it fits

@@ -18,10 +18,11 @@ import (
 type reportScreen struct {
 	day     time.Time // noon of the day shown, local
 	report  *pos.Report
+	lines   []string // the report laid out, built when it arrives or the theme changes
 	loading bool
 	seq     int
 	err     string
-	scroll  int
+	scroll  int // first line shown, kept in range by the keys and resizes
 }
 
 type reportMsg struct {
@@ -49,7 +50,7 @@ func (s *reportScreen) load(c *common) tea.Cmd {
 	}
 }
 
-func (s *reportScreen) loaded(msg reportMsg) {
+func (s *reportScreen) loaded(c *common, msg reportMsg) {
 	if msg.seq != s.seq {
 		return
 	}
@@ -59,9 +60,25 @@ func (s *reportScreen) loaded(msg reportMsg) {
 		return
 	}
 	s.report = &msg.report
+	s.layout(c)
 }
 
-func (s *reportScreen) key(c *common, msg tea.KeyPressMsg) tea.Cmd {
+// layout builds the report's lines, once per report and theme.
+func (s *reportScreen) layout(c *common) {
+	if s.report != nil {
+		s.lines = s.build(c)
+	}
+}
+
+// maxScroll is the furthest the report scrolls in a body h rows high: a
+// title and a blank line above the report's lines.
+func (s *reportScreen) maxScroll(h int) int { return max(len(s.lines)-(h-2), 0) }
+
+// clamp keeps the scroll in range after a resize.
+func (s *reportScreen) clamp(h int) { s.scroll = min(s.scroll, s.maxScroll(h)) }
+
+// key handles a key; h is the body's height, for scrolling.
+func (s *reportScreen) key(c *common, msg tea.KeyPressMsg, h int) tea.Cmd {
 	k := c.keys
 	switch {
 	case key.Matches(msg, k.Back):
@@ -75,9 +92,9 @@ func (s *reportScreen) key(c *common, msg tea.KeyPressMsg) tea.Cmd {
 		return s.load(c)
 	case key.Matches(msg, k.Move):
 		if msg.String() == "up" || msg.String() == "k" {
-			s.scroll = max(s.scroll-1, 0)
+			s.scroll = max(min(s.scroll, s.maxScroll(h))-1, 0)
 		} else {
-			s.scroll++
+			s.scroll = min(s.scroll+1, s.maxScroll(h))
 		}
 	}
 	return nil
@@ -96,19 +113,21 @@ func (s *reportScreen) view(c *common, w, h int) string {
 	if s.report == nil {
 		return title + "\n\n " + t.Muted.Render("Reading the journal…")
 	}
-	lines := s.lines(c)
-	s.scroll = min(s.scroll, max(len(lines)-(h-2), 0))
-	body := lines[s.scroll:min(len(lines), s.scroll+h-2)]
+	// The banners may have taken rows since the last key: stay in range
+	// without changing the model.
+	rows := max(h-2, 0)
+	from := min(s.scroll, s.maxScroll(h))
+	body := s.lines[from:min(len(s.lines), from+rows)]
 	more := ""
-	if s.scroll+h-2 < len(lines) {
+	if from+rows < len(s.lines) {
 		more = t.Muted.Render("↓ more ")
 	}
 	return spread(title, more, w) + "\n\n" + strings.Join(body, "\n")
 }
 
-// lines lays the report out: totals first, then by status, by coin, late
+// build lays the report out: totals first, then by status, by coin, late
 // payments and exceptions.
-func (s *reportScreen) lines(c *common) []string {
+func (s *reportScreen) build(c *common) []string {
 	t, r := c.theme, s.report
 	cur := r.Currency
 	amt := func(d decimal.Decimal) string { return pos.FormatAmount(d, cur) }

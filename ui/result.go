@@ -9,17 +9,24 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/shopspring/decimal"
 
 	"cryptopos/pos"
 )
 
 // resultScreen tells the outcome in large letters, with the details.
 type resultScreen struct {
-	inv         pos.Invoice
-	err         string        // why a renewal failed
-	returnAfter time.Duration // kiosk: back to a new sale by itself
-	shownAt     time.Time
+	inv     pos.Invoice
+	err     string // why a renewal failed
+	shownAt time.Time
+}
+
+// returnAfter is how long the screen stays before a new sale starts by
+// itself: only on a locked terminal (kiosk) with ReturnAfter set; else 0.
+func returnAfter(o Options) time.Duration {
+	if o.Kiosk && o.ReturnAfter > 0 {
+		return o.ReturnAfter
+	}
+	return 0
 }
 
 type (
@@ -87,8 +94,8 @@ func (s *resultScreen) view(c *common, w, h int) string {
 	if s.err != "" {
 		lines = append(lines, "", wrap(t.Bad.Render(s.err), w-6))
 	}
-	if s.returnAfter > 0 {
-		lines = append(lines, "", t.Muted.Render("A new sale starts by itself after "+seconds(s.returnAfter)+"."))
+	if d := returnAfter(c.opts); d > 0 {
+		lines = append(lines, "", t.Muted.Render("A new sale starts by itself after "+seconds(d)+"."))
 	}
 	block := lipgloss.JoinVertical(lipgloss.Center, lines...)
 	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, block)
@@ -159,20 +166,17 @@ func received(inv pos.Invoice) string {
 	return fmt.Sprintf("Received %s of %s.", inv.Paid, inv.PayAmount)
 }
 
-// fiatShortfall is the unpaid part in the shop currency, at the invoice's
-// own rate (what was asked in crypto for the amount typed).
+// fiatShortfall is the unpaid part in the shop currency: the amount less
+// the value received, as the day report counts it (pos.Invoice.ValueReceived),
+// so the two always add up to the amount.
 func fiatShortfall(inv pos.Invoice) (pos.Money, bool) {
-	rest, ok := inv.Outstanding()
-	if !ok || !inv.PayAmount.Amount.IsPositive() {
+	got, ok := inv.ValueReceived()
+	if !ok || got.Currency != inv.Amount.Currency {
 		return pos.Money{}, false
 	}
-	places := int32(2)
-	if cur, known := pos.LookupCurrency(inv.Amount.Currency); known {
-		places = cur.Decimals
-	}
-	fiat := inv.Amount.Amount.Mul(rest.Amount).Div(inv.PayAmount.Amount).RoundUp(places)
-	if fiat.LessThanOrEqual(decimal.Zero) {
+	rest := inv.Amount.Amount.Sub(got.Amount)
+	if !rest.IsPositive() {
 		return pos.Money{}, false
 	}
-	return pos.NewMoney(fiat, inv.Amount.Currency), true
+	return pos.NewMoney(rest, inv.Amount.Currency), true
 }

@@ -12,10 +12,9 @@ import (
 // Theme holds the semantic styles of every screen. Colour is never the only
 // carrier of meaning: every state is also written in words.
 type Theme struct {
-	Dark     bool // the terminal background is dark
-	Console  bool // the Linux console: 16 colours, no half blocks
-	NoColor  bool // NO_COLOR or a terminal without colours
-	Contrast bool // high contrast: no greys, strong colours, bold states
+	Dark    bool // the terminal background is dark
+	Console bool // the Linux console: 16 colours, no half blocks
+	NoColor bool // NO_COLOR or a terminal without colours
 
 	Shop, Brand, Badge   lipgloss.Style
 	Rule                 lipgloss.Style
@@ -61,7 +60,7 @@ func NewTheme(dark, console, noColor, contrast bool) Theme {
 	}
 	s := lipgloss.NewStyle
 	return Theme{
-		Dark: dark, Console: console, NoColor: noColor, Contrast: contrast,
+		Dark: dark, Console: console, NoColor: noColor,
 		Shop:     s().Bold(true).Foreground(text),
 		Brand:    s().Foreground(muted),
 		Badge:    s().Bold(true).Reverse(true).Foreground(warn),
