@@ -116,8 +116,8 @@ func TestUnderpaidAndExpired(t *testing.T) {
 	p.waitFor("the UNDERPAID result", bigWord("UNDERPAID"))
 	sb := p.sb.invoice(t, order)
 	m := received.FindStringSubmatch(p.text)
-	if m == nil || !sameAmount(m[1], sb.PaymentAmount) || m[2] != "BTC" || !sameAmount(m[3], sb.PayerAmount) || m[4] != "BTC" {
-		p.fail("want \"Received %s BTC of %s BTC.\" on the result screen", sb.PaymentAmount, sb.PayerAmount)
+	if m == nil || !sameAmount(m[1], sb.PaymentAmount) || !sameAmount(m[2], sb.PayerAmount) || m[3] != "BTC" {
+		p.fail("want \"Received %s of %s BTC.\" on the result screen", sb.PaymentAmount, sb.PayerAmount)
 	}
 	if inv := p.journalGet(order); inv.Status != pos.StatusUnderpaid {
 		p.fail("journal: status %s, want underpaid", inv.Status)

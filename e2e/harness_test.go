@@ -746,7 +746,7 @@ var (
 	footerOrder = regexp.MustCompile(`order ([A-Za-z0-9_-]+)\s*$`)
 	// countdown is "mm:ss left", not the end of "hh:mm:ss left".
 	countdown = regexp.MustCompile(`(?m)(?:^|\s)(\d\d):(\d\d) left\b`)
-	received  = regexp.MustCompile(`Received (\S+) (\S+) of (\S+) (\S+)\.`)
+	received  = regexp.MustCompile(`Received (\S+) of (\S+) (\S+)\.`)
 )
 
 // orderOnScreen reads the order id from the footer, the screen's last line.

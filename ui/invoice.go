@@ -340,8 +340,8 @@ func (s *invoiceScreen) statusDetail(c *common) string {
 	switch inv.Status {
 	case pos.StatusPartial:
 		got := "Part of the amount has arrived."
-		if !inv.Paid.IsZero() && !inv.PayAmount.IsZero() {
-			got = fmt.Sprintf("%s of %s arrived.", inv.Paid, inv.PayAmount)
+		if line := inv.PaidLine(); line != "" {
+			got = line + " arrived."
 		}
 		until := ""
 		if !inv.ExpiresAt.IsZero() {

@@ -49,11 +49,11 @@ func TestBannersLeaveTheCodeWhole(t *testing.T) {
 		{"late paid and a print note", 80, 24, pos.StatusPaid, pos.Money{}, "", 2,
 			[]string{"LATE PAYMENT", "is now PAID", "Printing the payment QR"}, nil},
 		{"late top-up banner on two lines and a print note", 80, 24, pos.StatusUnderpaid, btc("0.0001"), "", 3,
-			[]string{"more money arrived", "Received 0.0001 BTC", "Printing the payment QR"}, nil},
+			[]string{"more money arrived", "Received 0.0001 of 0.00020833 BTC", "Printing the payment QR"}, nil},
 		{"late paid and a printer failure on two lines", 80, 24, pos.StatusPaid, pos.Money{}, printerOff, 3,
 			[]string{"is now PAID", "does not answer", "R: print again"}, nil},
 		{"both on two lines, taller window", 80, 30, pos.StatusUnderpaid, btc("0.0001"), printerOff, 4,
-			[]string{"Received 0.0001 BTC", "R: print again"}, nil},
+			[]string{"Received 0.0001 of 0.00020833 BTC", "R: print again"}, nil},
 		{"narrow window", 50, 40, pos.StatusUnderpaid, btc("0.0001"), "", 4,
 			[]string{"Received 0.0001", "Printing the payment"}, nil},
 		// No room for the code under the whole banners: they give up

@@ -159,11 +159,12 @@ func (s *resultScreen) explain(c *common) []string {
 	return append(out, "", ids)
 }
 
+// received says what arrived of what was asked, in pos's words.
 func received(inv pos.Invoice) string {
-	if inv.Paid.IsZero() || inv.PayAmount.IsZero() {
-		return "The customer paid less than asked."
+	if line := inv.PaidLine(); line != "" {
+		return "Received " + line + "."
 	}
-	return fmt.Sprintf("Received %s of %s.", inv.Paid, inv.PayAmount)
+	return "The customer paid less than asked."
 }
 
 // fiatShortfall is the unpaid part in the shop currency: the amount less

@@ -152,7 +152,7 @@ func TestResultScreens(t *testing.T) {
 		{"overpaid", pos.StatusOverpaid, func(u *pos.Update) { u.Paid = btc("0.0003") },
 			[]string{"PAID (overpaid)", "The customer sent 0.0003 BTC, more than asked."}},
 		{"underpaid", pos.StatusUnderpaid, func(u *pos.Update) { u.Paid = btc("0.0001") },
-			[]string{"UNDERPAID", "Received 0.0001 BTC of 0.00020833 BTC.", "About 6.50 EUR is missing"}},
+			[]string{"UNDERPAID", "Received 0.0001 of 0.00020833 BTC.", "About 6.50 EUR is missing"}},
 		{"expired", pos.StatusExpired, nil, []string{"EXPIRED", "Nothing was paid", "Press r to renew"}},
 		{"failed", pos.StatusFailed, func(u *pos.Update) { u.Reason = "FakePay reports a payment error." },
 			[]string{"FAILED", "FakePay reports a payment error."}},
