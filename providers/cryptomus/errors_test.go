@@ -3,7 +3,6 @@ package cryptomus
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"cryptopos/pos"
+	"cryptopos/providers/internal/providertest"
 )
 
 func TestErrorReplies(t *testing.T) {
@@ -289,22 +289,7 @@ func TestRequestFailedLogsTheProviderMessage(t *testing.T) {
 			defer srv.Close()
 			c, logs := newTestClient(t, srv.URL+"/v1")
 			_, err := c.Create(context.Background(), testInvoice("10", "USD", pos.PayOption{}))
-			var pe *pos.ProviderError
-			if !errors.As(err, &pe) {
-				t.Fatalf("want a *pos.ProviderError, got %T %v", err, err)
-			}
-			if pe.ProviderMessage != tt.want {
-				t.Errorf("ProviderMessage %q, want %q", pe.ProviderMessage, tt.want)
-			}
-			var warn string
-			for _, l := range strings.Split(logs.String(), "\n") {
-				if strings.Contains(l, "level=WARN") && strings.Contains(l, "request failed") {
-					warn = l
-				}
-			}
-			if want := fmt.Sprintf("provider_message=%q", tt.want); !strings.Contains(warn, want) {
-				t.Errorf("the warning lacks %s:\n%s", want, logs)
-			}
+			providertest.CheckProviderMessage(t, err, logs.String(), tt.want)
 		})
 	}
 }

@@ -3,7 +3,6 @@ package cryptoprocessing
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +10,7 @@ import (
 	"testing"
 
 	"cryptopos/pos"
+	"cryptopos/providers/internal/providertest"
 )
 
 func TestErrorReplies(t *testing.T) {
@@ -259,22 +259,7 @@ func TestRequestFailedLogsTheProviderMessage(t *testing.T) {
 			rs.answer(tt.status, tt.contentType, tt.body)
 			c, logs, _ := newTestClient(t, rs.URL+"/api/v2")
 			_, err := c.Create(context.Background(), testInvoice("12.50", "EUR", pos.PayOption{}))
-			var pe *pos.ProviderError
-			if !errors.As(err, &pe) {
-				t.Fatalf("want a *pos.ProviderError, got %T %v", err, err)
-			}
-			if pe.ProviderMessage != tt.want {
-				t.Errorf("ProviderMessage %q, want %q", pe.ProviderMessage, tt.want)
-			}
-			var warn string
-			for _, l := range strings.Split(logs.String(), "\n") {
-				if strings.Contains(l, "level=WARN") && strings.Contains(l, "request failed") {
-					warn = l
-				}
-			}
-			if want := fmt.Sprintf("provider_message=%q", tt.want); !strings.Contains(warn, want) {
-				t.Errorf("the warning lacks %s:\n%s", want, logs)
-			}
+			providertest.CheckProviderMessage(t, err, logs.String(), tt.want)
 		})
 	}
 }
