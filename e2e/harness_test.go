@@ -17,7 +17,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -52,25 +51,7 @@ type sandboxProc struct {
 	APIBase, Merchant, PaymentKey string
 
 	cmd *exec.Cmd
-	out *syncBuffer
-}
-
-// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
+	out *e2ekit.Buffer
 }
 
 var (
@@ -84,7 +65,7 @@ var (
 func startSandbox(t *testing.T) *sandboxProc {
 	t.Helper()
 	key := "e2e-payment-key-" + e2ekit.RandomHex(8)
-	out := &syncBuffer{}
+	out := &e2ekit.Buffer{}
 	cmd := exec.Command(binPath, "sandbox", "cryptomus", "--listen", "127.0.0.1:0", "--payment-key", key)
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
@@ -288,7 +269,7 @@ type term struct {
 // namedOutput is the output of a process beside the terminal.
 type namedOutput struct {
 	name string
-	out  *syncBuffer
+	out  *e2ekit.Buffer
 }
 
 var socketSeq atomic.Int64
@@ -343,10 +324,12 @@ func newTerm(t *testing.T) *term {
 	return p
 }
 
-// writeCryptomusConfig writes the terminal's config for the sandbox.
-func (p *term) writeCryptomusConfig(poll []string) {
-	config := fmt.Sprintf(`# cryptopos end-to-end test
-provider = "cryptomus"
+// configHead is the start of a terminal's config that every test shares:
+// the shop, the journal and the debug log in the test's directory, and a
+// 1 s poll.
+func (p *term) configHead(title, provider string) string {
+	return fmt.Sprintf(`%s
+provider = %q
 
 [shop]
 name = "E2E Shop"
@@ -362,9 +345,13 @@ level = "debug"
 [poll]
 interval = "1s"
 background_interval = "2s"
-%s
-%spay_currencies = ["BTC", "USDT:tron"]
-`, strconv.Quote(p.journalPath), strconv.Quote(p.logPath), strings.Join(poll, "\n"), p.sb.Section)
+`, title, provider, strconv.Quote(p.journalPath), strconv.Quote(p.logPath))
+}
+
+// writeCryptomusConfig writes the terminal's config for the sandbox.
+func (p *term) writeCryptomusConfig(poll []string) {
+	config := p.configHead("# cryptopos end-to-end test", "cryptomus") +
+		strings.Join(poll, "\n") + "\n" + p.sb.Section + "pay_currencies = [\"BTC\", \"USDT:tron\"]\n"
 	writeFile(p.t, p.configPath, config)
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -32,14 +31,14 @@ import (
 type daemon struct {
 	name string
 	cmd  *exec.Cmd
-	out  *syncBuffer
+	out  *e2ekit.Buffer
 }
 
 // startDaemon runs cryptopos with args and stops it with SIGINT when the
 // test ends.
 func startDaemon(t *testing.T, name string, args ...string) *daemon {
 	t.Helper()
-	d := &daemon{name: name, cmd: exec.Command(binPath, args...), out: &syncBuffer{}}
+	d := &daemon{name: name, cmd: exec.Command(binPath, args...), out: &e2ekit.Buffer{}}
 	d.cmd.Stdout, d.cmd.Stderr = d.out, d.out
 	if err := d.cmd.Start(); err != nil {
 		t.Fatalf("cannot start %s: %v", name, err)
@@ -377,25 +376,8 @@ func startCryptoprocessing(t *testing.T, extra string) *cpSetup {
 	if section == c.sandbox.Section {
 		t.Fatalf("the sandbox's section has no relay_token placeholder to fill in:\n%s", section)
 	}
-	config := fmt.Sprintf(`# cryptopos end-to-end test: Cryptoprocessing through a separate relay
-provider = "cryptoprocessing"
-
-[shop]
-name = "E2E Shop"
-currency = "EUR"
-
-[journal]
-path = %s
-
-[log]
-path = %s
-level = "debug"
-
-[poll]
-interval = "1s"
-background_interval = "2s"
-
-%s%s`, strconv.Quote(p.journalPath), strconv.Quote(p.logPath), section, extra)
+	config := p.configHead("# cryptopos end-to-end test: Cryptoprocessing through a separate relay", "cryptoprocessing") +
+		"\n" + section + extra
 	writeFile(t, p.configPath, config)
 	p.secrets = append(p.secrets, c.keys.all()...)
 	p.outputs = append(p.outputs, namedOutput{"relay", c.relay.out}, namedOutput{"sandbox", c.sandbox.out})
@@ -493,10 +475,10 @@ type cliResult struct {
 
 // cliCmd is a `cryptopos` command run the way a script runs it, on the
 // terminal's config, in the terminal's environment.
-func (p *term) cliCmd(args ...string) (*exec.Cmd, *syncBuffer, *syncBuffer) {
+func (p *term) cliCmd(args ...string) (*exec.Cmd, *e2ekit.Buffer, *e2ekit.Buffer) {
 	cmd := exec.Command(binPath, append(args, "--config", p.configPath)...)
 	cmd.Env = p.cleanEnv()
-	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	stdout, stderr := &e2ekit.Buffer{}, &e2ekit.Buffer{}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	return cmd, stdout, stderr
 }
@@ -512,7 +494,7 @@ func (p *term) cli(args ...string) cliResult {
 type bgCommand struct {
 	args           []string
 	cmd            *exec.Cmd
-	stdout, stderr *syncBuffer
+	stdout, stderr *e2ekit.Buffer
 	done           chan struct{}
 }
 

@@ -3,7 +3,6 @@
 package crash
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -302,31 +301,13 @@ func flat(s string) string {
 // ---------------------------------------------------------------------------
 // Processes beside the terminal.
 
-// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
 // daemon is a cryptopos process that serves until interrupted (a sandbox,
 // a relay), with its output.
 type daemon struct {
 	name     string
 	cmd      *exec.Cmd
-	stdout   *syncBuffer
-	stderr   *syncBuffer
+	stdout   *e2ekit.Buffer
+	stderr   *e2ekit.Buffer
 	exited   chan struct{}
 	stopOnce sync.Once
 }
@@ -335,7 +316,7 @@ type daemon struct {
 // SIGKILL) when the test ends.
 func startDaemon(t *testing.T, name string, env []string, args ...string) *daemon {
 	t.Helper()
-	d := &daemon{name: name, cmd: exec.Command(binPath, args...), stdout: &syncBuffer{}, stderr: &syncBuffer{},
+	d := &daemon{name: name, cmd: exec.Command(binPath, args...), stdout: &e2ekit.Buffer{}, stderr: &e2ekit.Buffer{},
 		exited: make(chan struct{})}
 	d.cmd.Env = env
 	d.cmd.Stdout, d.cmd.Stderr = d.stdout, d.stderr

@@ -4,6 +4,7 @@
 package e2ekit
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -14,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -81,6 +83,27 @@ level = "debug"
 api_key = %q
 secret_key = %q
 `, title, k.Token, store, log, k.APIKey, k.SecretKey)
+}
+
+// Buffer is a bytes.Buffer safe for a writer and a reader at once: a
+// process's output read while it runs.
+type Buffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+// Write appends p.
+func (b *Buffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+// String is everything written so far.
+func (b *Buffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
 
 // ReadFile is the file's text, "" when it cannot be read.
