@@ -551,3 +551,11 @@ func (d *Decimal) UnmarshalText(b []byte) error {
 	d.Decimal, d.Set = v, true
 	return nil
 }
+
+// KeyDoc documents one key of a config section, for config.toml.example
+// and the tests that keep it complete.
+type KeyDoc struct {
+	Name    string // as written in config.toml
+	Default string // "" when there is none
+	Doc     string // one sentence
+}

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode"
 
+	"cryptopos/config"
 	"cryptopos/printer/escpos"
 )
 
@@ -50,24 +51,17 @@ type Config struct {
 	codePage *escpos.CodePage
 }
 
-// ConfigKey documents one key of the [printer] section.
-type ConfigKey struct {
-	Name    string // as written in config.toml
-	Default string // "" when there is none
-	Doc     string // one sentence
-}
-
 // ConfigKeys lists every key of the [printer] section, in the order
 // config.toml.example should show them.
-var ConfigKeys = []ConfigKey{
-	{"device", "", `Where to print: "/dev/usb/lp0" (USB), "serial:/dev/ttyUSB0?baud=19200" (serial port; flow=rtscts or flow=xonxoff may follow), "tcp://192.168.1.50:9100" (network printer, port 9100 by default) or "file:/var/lib/cryptopos/receipts.bin" (append to a file); empty turns printing off.`},
-	{"paper", "80mm", `Paper roll width: "80mm" (48 characters a line) or "58mm" (32).`},
-	{"code_page", DefaultCodePage, `The printer's character set: "cp858" (Western Europe with €), "cp850", "cp437", "cp852" (Central Europe) or "cp1252"; characters it lacks are printed as their nearest ASCII.`},
-	{"auto_print", "false", "Print the receipt as soon as a sale is paid."},
-	{"header", "[]", `Lines printed under the shop's name, e.g. ["1 Market Street", "VAT DE123456789"].`},
-	{"footer", "[]", `Lines printed at the end of receipts, e.g. ["Thank you!"].`},
-	{"timeout", "10s", "How long one attempt at printing may take, 1s to 2m; a job that fails is kept for a retry."},
-	{"status_check", "true", "Ask the printer for its paper and cover before each job; turn off for a printer that prints garbage or answers slowly."},
+var ConfigKeys = []config.KeyDoc{
+	{Name: "device", Default: "", Doc: `Where to print: "/dev/usb/lp0" (USB), "serial:/dev/ttyUSB0?baud=19200" (serial port; flow=rtscts or flow=xonxoff may follow), "tcp://192.168.1.50:9100" (network printer, port 9100 by default) or "file:/var/lib/cryptopos/receipts.bin" (append to a file); empty turns printing off.`},
+	{Name: "paper", Default: "80mm", Doc: `Paper roll width: "80mm" (48 characters a line) or "58mm" (32).`},
+	{Name: "code_page", Default: DefaultCodePage, Doc: `The printer's character set: "cp858" (Western Europe with €), "cp850", "cp437", "cp852" (Central Europe) or "cp1252"; characters it lacks are printed as their nearest ASCII.`},
+	{Name: "auto_print", Default: "false", Doc: "Print the receipt as soon as a sale is paid."},
+	{Name: "header", Default: "[]", Doc: `Lines printed under the shop's name, e.g. ["1 Market Street", "VAT DE123456789"].`},
+	{Name: "footer", Default: "[]", Doc: `Lines printed at the end of receipts, e.g. ["Thank you!"].`},
+	{Name: "timeout", Default: "10s", Doc: "How long one attempt at printing may take, 1s to 2m; a job that fails is kept for a retry."},
+	{Name: "status_check", Default: "true", Doc: "Ask the printer for its paper and cover before each job; turn off for a printer that prints garbage or answers slowly."},
 }
 
 // Validate fills the defaults and checks every key. The error lists each

@@ -63,28 +63,21 @@ type Config struct {
 	URLSuccess string `toml:"url_success"`
 }
 
-// ConfigKey documents one key of the [cryptomus] section.
-type ConfigKey struct {
-	Name    string // as written in config.toml
-	Default string // "" when there is none
-	Doc     string // one sentence
-}
-
 // ConfigKeys lists every key of the [cryptomus] section, in the order
 // config.toml.example should show them.
-var ConfigKeys = []ConfigKey{
-	{"base_url", DefaultBaseURL, "API root, including /v1."},
-	{"merchant", "", "Merchant UUID from the Cryptomus business dashboard (required)."},
-	{"payment_key", "", "Payment API key (required); the environment variable " + EnvPaymentKey + " overrides it. Keep it out of shared files."},
-	{"lifetime", "15m", "How long an invoice can be paid, from 5m to 12h."},
-	{"pay_currencies", "[]", `Coins the cashier can pre-select, "CODE" or "CODE:network", e.g. ["BTC", "USDT:tron"].`},
-	{"callback_url", "", "Webhook URL sent as url_callback; optional, the terminal polls."},
-	{"is_payment_multiple", "true", "Let the customer top up after underpaying, until the invoice expires."},
-	{"accuracy_payment_percent", "0", `Count an invoice as paid when at least 100 minus this percent arrived, 0 to 5, e.g. "0.5".`},
-	{"subtract", "0", "Percent of the Cryptomus fee the customer pays, 0 to 100."},
-	{"currencies", "[]", `Coins a "customer chooses" invoice may be paid in, "CODE" or "CODE:network"; empty allows all.`},
-	{"url_return", "", "Return button on the hosted payment page; optional."},
-	{"url_success", "", "Button after a successful payment on the hosted page; optional."},
+var ConfigKeys = []config.KeyDoc{
+	{Name: "base_url", Default: DefaultBaseURL, Doc: "API root, including /v1."},
+	{Name: "merchant", Default: "", Doc: "Merchant UUID from the Cryptomus business dashboard (required)."},
+	{Name: "payment_key", Default: "", Doc: "Payment API key (required); the environment variable " + EnvPaymentKey + " overrides it. Keep it out of shared files."},
+	{Name: "lifetime", Default: "15m", Doc: "How long an invoice can be paid, from 5m to 12h."},
+	{Name: "pay_currencies", Default: "[]", Doc: `Coins the cashier can pre-select, "CODE" or "CODE:network", e.g. ["BTC", "USDT:tron"].`},
+	{Name: "callback_url", Default: "", Doc: "Webhook URL sent as url_callback; optional, the terminal polls."},
+	{Name: "is_payment_multiple", Default: "true", Doc: "Let the customer top up after underpaying, until the invoice expires."},
+	{Name: "accuracy_payment_percent", Default: "0", Doc: `Count an invoice as paid when at least 100 minus this percent arrived, 0 to 5, e.g. "0.5".`},
+	{Name: "subtract", Default: "0", Doc: "Percent of the Cryptomus fee the customer pays, 0 to 100."},
+	{Name: "currencies", Default: "[]", Doc: `Coins a "customer chooses" invoice may be paid in, "CODE" or "CODE:network"; empty allows all.`},
+	{Name: "url_return", Default: "", Doc: "Return button on the hosted payment page; optional."},
+	{Name: "url_success", Default: "", Doc: "Button after a successful payment on the hosted page; optional."},
 }
 
 // ApplyEnv takes the payment key from EnvPaymentKey when it is set.

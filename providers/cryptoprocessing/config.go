@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"cryptopos/config"
 	"cryptopos/pos"
 	"cryptopos/providers/wire"
 	"cryptopos/relay"
@@ -70,28 +71,21 @@ type Config struct {
 	RelayToken string `toml:"relay_token"`
 }
 
-// ConfigKey documents one key of the [cryptoprocessing] section.
-type ConfigKey struct {
-	Name    string // as written in config.toml
-	Default string // "" when there is none
-	Doc     string // one sentence
-}
-
 // ConfigKeys lists every key of the [cryptoprocessing] section, in the
 // order config.toml.example should show them.
-var ConfigKeys = []ConfigKey{
-	{"base_url", DefaultBaseURL, "API root including /api/v2: " + SandboxBaseURL + " for the sandbox, " + LTBaseURL + " for the LT entity, " + AlphaPoBaseURL + " for AlphaPo."},
-	{"api_key", "", "Public API key from the merchant dashboard (required); the environment variable " + EnvAPIKey + " overrides it."},
-	{"secret_key", "", "Secret key that signs requests and callbacks (required); the environment variable " + EnvSecretKey + " overrides it. Keep it out of shared files."},
-	{"timer", "true", "Start the 15-minute payment window when the invoice is made; false starts it when the customer picks a coin. Invoices in a pre-selected coin always have it."},
-	{"partial_payments", "false", "Let the customer pay in instalments until the invoice expires (good_until_expired); false asks for one payment (fill_or_kill)."},
-	{"pay_currencies", "[]", `Coins the cashier can pre-select, as Cryptoprocessing codes, e.g. ["BTC", "ETH", "USDTT"] (USDTT is USDT on Tron).`},
-	{"description", "", "Text shown to the customer under the invoice title, up to 1000 characters; optional."},
-	{"url_success", "", "Where the payment page sends the customer after paying (https, a domain name); optional."},
-	{"url_failed", "", "Where the payment page sends the customer after a failed payment (https, a domain name); optional."},
-	{"ask_email", "true", "Offer a field for the customer's e-mail address, so Cryptoprocessing can send refund instructions after a wrong amount."},
-	{"relay_url", "", "Address of the relay that receives Cryptoprocessing's callbacks; leave empty when this terminal runs the relay ([relay] listen)."},
-	{"relay_token", "", "Bearer token of the relay; the environment variable " + EnvRelayToken + " overrides it."},
+var ConfigKeys = []config.KeyDoc{
+	{Name: "base_url", Default: DefaultBaseURL, Doc: "API root including /api/v2: " + SandboxBaseURL + " for the sandbox, " + LTBaseURL + " for the LT entity, " + AlphaPoBaseURL + " for AlphaPo."},
+	{Name: "api_key", Default: "", Doc: "Public API key from the merchant dashboard (required); the environment variable " + EnvAPIKey + " overrides it."},
+	{Name: "secret_key", Default: "", Doc: "Secret key that signs requests and callbacks (required); the environment variable " + EnvSecretKey + " overrides it. Keep it out of shared files."},
+	{Name: "timer", Default: "true", Doc: "Start the 15-minute payment window when the invoice is made; false starts it when the customer picks a coin. Invoices in a pre-selected coin always have it."},
+	{Name: "partial_payments", Default: "false", Doc: "Let the customer pay in instalments until the invoice expires (good_until_expired); false asks for one payment (fill_or_kill)."},
+	{Name: "pay_currencies", Default: "[]", Doc: `Coins the cashier can pre-select, as Cryptoprocessing codes, e.g. ["BTC", "ETH", "USDTT"] (USDTT is USDT on Tron).`},
+	{Name: "description", Default: "", Doc: "Text shown to the customer under the invoice title, up to 1000 characters; optional."},
+	{Name: "url_success", Default: "", Doc: "Where the payment page sends the customer after paying (https, a domain name); optional."},
+	{Name: "url_failed", Default: "", Doc: "Where the payment page sends the customer after a failed payment (https, a domain name); optional."},
+	{Name: "ask_email", Default: "true", Doc: "Offer a field for the customer's e-mail address, so Cryptoprocessing can send refund instructions after a wrong amount."},
+	{Name: "relay_url", Default: "", Doc: "Address of the relay that receives Cryptoprocessing's callbacks; leave empty when this terminal runs the relay ([relay] listen)."},
+	{Name: "relay_token", Default: "", Doc: "Bearer token of the relay; the environment variable " + EnvRelayToken + " overrides it."},
 }
 
 // ApplyEnv takes the secrets from the environment where set.
