@@ -125,6 +125,28 @@ func Outdated(stored, next Invoice) bool {
 	return !renewal
 }
 
+// ParsePayOptions reads a configured list of coins with parse (a
+// provider's own rules; nil is ParsePayOption), refusing one listed twice.
+func ParsePayOptions(list []string, parse func(string) (PayOption, error)) ([]PayOption, error) {
+	if parse == nil {
+		parse = ParsePayOption
+	}
+	opts := make([]PayOption, 0, len(list))
+	seen := map[PayOption]bool{}
+	for _, s := range list {
+		o, err := parse(s)
+		if err != nil {
+			return nil, err
+		}
+		if seen[o] {
+			return nil, fmt.Errorf("%q is listed twice.", s)
+		}
+		seen[o] = true
+		opts = append(opts, o)
+	}
+	return opts, nil
+}
+
 // ParsePayOption reads "BTC" or "USDT:tron" as written in the config.
 func ParsePayOption(s string) (PayOption, error) {
 	code, network, _ := strings.Cut(strings.TrimSpace(s), ":")

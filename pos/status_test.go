@@ -1,6 +1,7 @@
 package pos
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -171,5 +172,34 @@ func TestPaidLineSaysWhatArrived(t *testing.T) {
 				t.Errorf("PaidLine() = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestParsePayOptionsRefusesACoinListedTwice(t *testing.T) {
+	tests := []struct {
+		list    []string
+		want    string
+		wantErr string
+	}{
+		{[]string{"BTC", "USDT:tron"}, "BTC USDT · Tron", ""},
+		{[]string{"BTC", "btc"}, "", `"btc" is listed twice.`},
+		{[]string{"BTC", "no such coin!"}, "", "is not a currency"},
+		{nil, "", ""},
+	}
+	for _, tt := range tests {
+		got, err := ParsePayOptions(tt.list, nil)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("ParsePayOptions(%q) error %v, want %q", tt.list, err, tt.wantErr)
+			}
+			continue
+		}
+		var labels []string
+		for _, o := range got {
+			labels = append(labels, o.Label())
+		}
+		if err != nil || strings.Join(labels, " ") != tt.want {
+			t.Errorf("ParsePayOptions(%q) = %q, %v; want %q", tt.list, labels, err, tt.want)
+		}
 	}
 }

@@ -136,10 +136,10 @@ func (c *Config) validate() (coinLists, error) {
 		bad("lifetime", "%s is outside what Cryptomus accepts (5m to 12h); write it like \"15m\".", c.Lifetime)
 	}
 
-	if coins.pay, err = parseOptions(c.PayCurrencies); err != nil {
+	if coins.pay, err = pos.ParsePayOptions(c.PayCurrencies, nil); err != nil {
 		bad("pay_currencies", "%s", err)
 	}
-	if coins.allowed, err = parseOptions(c.Currencies); err != nil {
+	if coins.allowed, err = pos.ParsePayOptions(c.Currencies, nil); err != nil {
 		bad("currencies", "%s", err)
 	}
 
@@ -169,7 +169,7 @@ func (c *Config) validate() (coinLists, error) {
 
 // PayOptions returns pay_currencies parsed, in config order.
 func (c *Config) PayOptions() ([]pos.PayOption, error) {
-	opts, err := parseOptions(c.PayCurrencies)
+	opts, err := pos.ParsePayOptions(c.PayCurrencies, nil)
 	if err != nil {
 		return nil, fmt.Errorf("cryptomus.pay_currencies: %w", err)
 	}
@@ -195,23 +195,6 @@ func (c Config) String() string {
 
 // GoString is String, so %#v is safe too.
 func (c Config) GoString() string { return c.String() }
-
-func parseOptions(list []string) ([]pos.PayOption, error) {
-	opts := make([]pos.PayOption, 0, len(list))
-	seen := map[pos.PayOption]bool{}
-	for _, s := range list {
-		o, err := pos.ParsePayOption(s)
-		if err != nil {
-			return nil, err
-		}
-		if seen[o] {
-			return nil, fmt.Errorf("%q is listed twice.", o.String())
-		}
-		seen[o] = true
-		opts = append(opts, o)
-	}
-	return opts, nil
-}
 
 // checkPageURL returns what is wrong with an optional URL the API takes
 // (absolute http(s), 6 to 255 characters), or "".

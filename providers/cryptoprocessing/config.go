@@ -126,7 +126,7 @@ func (c *Config) validate() (payOptions []pos.PayOption, err error) {
 		yes := true
 		c.AskEmail = &yes
 	}
-	if payOptions, err = parsePayCurrencies(c.PayCurrencies); err != nil {
+	if payOptions, err = pos.ParsePayOptions(c.PayCurrencies, parsePayCurrency); err != nil {
 		bad("pay_currencies", "%s", err)
 	}
 	c.Description = strings.TrimSpace(c.Description)
@@ -189,7 +189,7 @@ func (c *Config) validateKeys() error {
 // order: tokens as ticker and network (USDTT is USDT on Tron), every other
 // code as itself.
 func (c *Config) PayOptions() ([]pos.PayOption, error) {
-	opts, err := parsePayCurrencies(c.PayCurrencies)
+	opts, err := pos.ParsePayOptions(c.PayCurrencies, parsePayCurrency)
 	if err != nil {
 		return nil, fmt.Errorf("cryptoprocessing.pay_currencies: %w", err)
 	}
@@ -217,23 +217,6 @@ func (c Config) String() string {
 
 // GoString is String, so %#v is safe too.
 func (c Config) GoString() string { return c.String() }
-
-func parsePayCurrencies(list []string) ([]pos.PayOption, error) {
-	opts := make([]pos.PayOption, 0, len(list))
-	seen := map[pos.PayOption]bool{}
-	for _, s := range list {
-		o, err := parsePayCurrency(s)
-		if err != nil {
-			return nil, err
-		}
-		if seen[o] {
-			return nil, fmt.Errorf("%q is listed twice.", s)
-		}
-		seen[o] = true
-		opts = append(opts, o)
-	}
-	return opts, nil
-}
 
 // checkPageURL returns what is wrong with an optional redirect address, or
 // "": Cryptoprocessing wants https with a domain name, not an IP address.
